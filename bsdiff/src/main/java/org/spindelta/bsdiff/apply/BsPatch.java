@@ -1,0 +1,227 @@
+package org.spindelta.bsdiff.apply;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.spindelta.bsdiff.format.Bsdiff40Trailer;
+import org.spindelta.bsdiff.format.FormatConstants;
+import org.spindelta.bsdiff.format.PatchFormat;
+import org.spindelta.bsdiff.format.SignMagnitude;
+import org.spindelta.core.ChannelInput;
+import org.spindelta.core.CorruptInputException;
+import org.spindelta.core.FormatException;
+import org.spindelta.core.Progress;
+import org.spindelta.core.Sha256;
+import org.spindelta.core.SpindeltaException;
+import org.spindelta.core.StagedOutput;
+import org.spindelta.core.VerificationException;
+
+/**
+ * Applies a patch of any supported format (detected by magic) to OLD, producing NEW through a
+ * staged output that is renamed into place only after verification. Streams: memory is a few
+ * MiB per thread whatever the file sizes; the patch is never read whole into memory.
+ */
+public final class BsPatch {
+    /** Read-ahead for each compressed block stream. */
+    private static final int STREAM_BUFFER = 1 << 16;
+
+    private BsPatch() {}
+
+    /** Identifies a patch by its magic. */
+    public static PatchFormat detect(FileChannel patch) throws IOException {
+        byte[] head = new byte[FormatConstants.MAX_MAGIC_LENGTH];
+        int n = (int) Math.min(head.length, patch.size());
+        ChannelInput.readFully(patch, 0, head, 0, n, "PATCH");
+        if (n >= 8 && Arrays.equals(head, 0, 8, FormatConstants.BSDIFF40_MAGIC, 0, 8)) {
+            return PatchFormat.BSDIFF40;
+        }
+        if (n >= 16 && Arrays.equals(head, 0, 16, FormatConstants.BSDIFF43_MAGIC, 0, 16)) {
+            return PatchFormat.BSDIFF43;
+        }
+        if (n >= 8 && Arrays.equals(head, 0, 8, FormatConstants.SPDW_MAGIC, 0, 8)) {
+            return PatchFormat.SPDW_XZ; // the codec is read from the header proper
+        }
+        throw new FormatException("PATCH is not a bsdiff patch: its first bytes match neither BSDIFF40, "
+                + "ENDSLEY/BSDIFF43 nor SPDW");
+    }
+
+    /**
+     * Applies {@code patchFile} to {@code oldFile}, writing {@code newFile}.
+     *
+     * @throws FormatException the patch is of no known format
+     * @throws CorruptInputException the patch is truncated or inconsistent (the message names the block and value)
+     * @throws VerificationException the patch was made for another OLD, or the result does not hash to the recorded value
+     * @throws SpindeltaException the output cannot be written or would overwrite an input
+     */
+    public static ApplyResult apply(Path oldFile, Path patchFile, Path newFile, ApplyOptions options, Progress progress)
+            throws IOException {
+        refuseOverwritingInputs(newFile, oldFile, patchFile);
+        try (FileChannel old = openInput(oldFile, "OLD");
+                FileChannel patch = openInput(patchFile, "PATCH");
+                StagedOutput out = StagedOutput.create(newFile)) {
+            PatchFormat format = detect(patch);
+            ApplyResult result = switch (format) {
+                case BSDIFF40 -> applyBsdiff40(old, patch, out, progress);
+                case BSDIFF43 -> applyBsdiff43(old, patch, out, progress);
+                default -> SpdwApplier.apply(old, patch, out, options, progress);
+            };
+            out.commit();
+            return result;
+        }
+    }
+
+    static FileChannel openInput(Path file, String role) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new SpindeltaException(role + " " + file + " is a directory");
+        }
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new SpindeltaException(role + " " + file + " does not exist");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new SpindeltaException(role + " " + file + " is not readable (permission denied)");
+        }
+    }
+
+    /** Outputs replace their target by rename; an input named as output would be lost. */
+    static void refuseOverwritingInputs(Path out, Path... inputs) throws IOException {
+        for (Path in : inputs) {
+            if (Files.exists(out) && Files.exists(in) && Files.isSameFile(out, in)) {
+                throw new SpindeltaException("output " + out + " is also an input; choose another output file");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- BSDIFF40
+
+    private static ApplyResult applyBsdiff40(FileChannel old, FileChannel patch, StagedOutput out, Progress progress)
+            throws IOException {
+        long patchSize = patch.size();
+        byte[] h = new byte[FormatConstants.BSDIFF40_HEADER_SIZE];
+        if (patchSize < h.length) {
+            throw new CorruptInputException("BSDIFF40 patch is " + patchSize + " bytes, shorter than its 32-byte header");
+        }
+        ChannelInput.readFully(patch, 0, h, 0, h.length, "PATCH");
+        long ctrlLen = SignMagnitude.decode(h, 8, "control block length (header byte 8)");
+        long diffLen = SignMagnitude.decode(h, 16, "diff block length (header byte 16)");
+        long newSize = SignMagnitude.decode(h, 24, "new size (header byte 24)");
+        if (ctrlLen < 0 || diffLen < 0 || newSize < 0 || ctrlLen > patchSize - h.length
+                || diffLen > patchSize - h.length - ctrlLen) {
+            throw new CorruptInputException("BSDIFF40 header lengths out of range: control " + ctrlLen + ", diff " + diffLen
+                    + ", new size " + newSize + " in a patch of " + patchSize + " bytes");
+        }
+        long ctrlStart = h.length;
+        long diffStart = ctrlStart + ctrlLen;
+        long extraStart = diffStart + diffLen;
+        long oldSize = old.size();
+
+        // Pass 1 over the small control block: every entry is checked, and the trailer found, before any write.
+        Bsdiff40Trailer trailer;
+        try (InputStream ctrl = bzip2(patch, ctrlStart, diffStart, "control block")) {
+            trailer = scanControls(ctrl, oldSize, newSize);
+        }
+        if (trailer != null) {
+            checkOld(old, trailer.oldSize(), trailer.oldSha256(), progress);
+        }
+
+        progress.start("apply", newSize);
+        NewSink sink = new NewSink(out.channel(), 0, progress, true);
+        try (InputStream ctrl = bzip2(patch, ctrlStart, diffStart, "control block");
+                InputStream diff = bzip2(patch, diffStart, extraStart, "diff block");
+                InputStream extra = bzip2(patch, extraStart, patchSize, "extra block")) {
+            OldReader oldReader = new OldReader(old, oldSize);
+            ControlWalk walk = new ControlWalk(oldSize, newSize);
+            while (walk.hasNext()) {
+                walk.next(ctrl, "control block");
+                sink.addDiff(diff, oldReader, walk.oldPos(), walk.diffLength(), "diff block");
+                sink.copyExtra(extra, walk.extraLength(), "extra block");
+                walk.finish();
+            }
+        }
+        sink.flush();
+        return finish(PatchFormat.BSDIFF40, sink, newSize, trailer == null ? null : trailer.newSha256());
+    }
+
+    /** Reads all control entries, checking each, and returns the trailer after the last (or null). */
+    private static Bsdiff40Trailer scanControls(InputStream ctrl, long oldSize, long newSize) throws IOException {
+        ControlWalk walk = new ControlWalk(oldSize, newSize);
+        while (walk.hasNext()) {
+            walk.next(ctrl, "control block");
+            walk.finish();
+        }
+        byte[] rest = new byte[FormatConstants.TRAILER_SIZE + 1];
+        int n = ctrl.readNBytes(rest, 0, rest.length);
+        return Bsdiff40Trailer.parse(rest, n);
+    }
+
+    // ---------------------------------------------------------------- ENDSLEY/BSDIFF43
+
+    private static ApplyResult applyBsdiff43(FileChannel old, FileChannel patch, StagedOutput out, Progress progress)
+            throws IOException {
+        long patchSize = patch.size();
+        byte[] h = new byte[FormatConstants.BSDIFF43_HEADER_SIZE];
+        if (patchSize < h.length) {
+            throw new CorruptInputException("BSDIFF43 patch is " + patchSize + " bytes, shorter than its 24-byte header");
+        }
+        ChannelInput.readFully(patch, 0, h, 0, h.length, "PATCH");
+        long newSize = SignMagnitude.decode(h, 16, "new size (header byte 16)");
+        if (newSize < 0) {
+            throw new CorruptInputException("BSDIFF43 new size " + newSize + " is negative");
+        }
+        long oldSize = old.size();
+        progress.start("apply", newSize);
+        NewSink sink = new NewSink(out.channel(), 0, progress, true);
+        try (InputStream in = bzip2(patch, h.length, patchSize, "patch stream")) {
+            OldReader oldReader = new OldReader(old, oldSize);
+            ControlWalk walk = new ControlWalk(oldSize, newSize);
+            while (walk.hasNext()) {
+                walk.next(in, "patch stream");
+                sink.addDiff(in, oldReader, walk.oldPos(), walk.diffLength(), "patch stream");
+                sink.copyExtra(in, walk.extraLength(), "patch stream");
+                walk.finish();
+            }
+        }
+        sink.flush();
+        return finish(PatchFormat.BSDIFF43, sink, newSize, null);
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    private static InputStream bzip2(FileChannel patch, long start, long end, String what) throws IOException {
+        InputStream raw = new BufferedInputStream(new ChannelInput(patch, start, end), STREAM_BUFFER);
+        // decompressConcatenated=false: bsdiff 4.3 reads exactly one bzip2 stream per block (BZ2_bzRead)
+        return DecodedStream.open(() -> new BZip2CompressorInputStream(raw, false), what);
+    }
+
+    /** Hashes OLD and compares with what the patch recorded, before anything is written. */
+    static void checkOld(FileChannel old, long expectedSize, byte[] expectedSha, Progress progress) throws IOException {
+        long size = old.size();
+        if (size != expectedSize) {
+            throw new VerificationException("patch was made for another OLD: expected " + expectedSize + " bytes, OLD has "
+                    + size);
+        }
+        progress.start("verify old", size);
+        byte[] sha = Sha256.of(old, 0, size, progress);
+        if (!Sha256.equal(sha, expectedSha)) {
+            throw new VerificationException("patch was made for another OLD: expected sha256 " + Sha256.hex(expectedSha)
+                    + ", OLD has " + Sha256.hex(sha));
+        }
+    }
+
+    private static ApplyResult finish(PatchFormat format, NewSink sink, long newSize, byte[] expectedNewSha)
+            throws VerificationException {
+        byte[] sha = sink.sha256();
+        if (expectedNewSha != null && !Sha256.equal(sha, expectedNewSha)) {
+            throw new VerificationException("result does not match the patch: sha256 " + Sha256.hex(sha) + ", expected "
+                    + Sha256.hex(expectedNewSha));
+        }
+        return new ApplyResult(format, newSize, sha, expectedNewSha != null);
+    }
+}

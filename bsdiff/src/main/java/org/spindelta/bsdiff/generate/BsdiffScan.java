@@ -1,0 +1,169 @@
+package org.spindelta.bsdiff.generate;
+
+/**
+ * bsdiff 4.3's scan (bsdiff.c, main loop) over one window of NEW against a {@link MatchIndex}:
+ * find an exact match that beats the current alignment by more than 8 bytes, extend the previous
+ * alignment forward and the new one backward approximately (maximising 2·matches − length),
+ * resolve their overlap, and emit one control entry per step.
+ *
+ * <p>Guard against the known pathology (bsdiff 4.3 running for hours on repetitive data, fixed in
+ * ChromeOS bsdiff by bailing out): when long matches keep being found without beating the current
+ * alignment, the scan accepts the match after {@link #STUCK_LIMIT} tries instead of searching at every
+ * byte of a long repetitive run.
+ */
+final class BsdiffScan {
+    /** bsdiff.c: a new match must beat the current alignment by more than this many bytes. */
+    static final int MIN_GAIN = 8;
+    /** A match this long counts as "long" for the pathology guard. */
+    static final int STUCK_LENGTH = 32;
+    /** Searches with a long match that do not beat the alignment, in a row, before the scan gives in. */
+    static final int STUCK_LIMIT = 64;
+
+    private final MatchIndex index;
+    private final OldRegion region;
+    private final int[] posOut = new int[1];
+
+    BsdiffScan(MatchIndex index, OldRegion region) {
+        this.index = index;
+        this.region = region;
+    }
+
+    /**
+     * Diffs {@code nw[newStart..newEnd)} and appends records and bytes to {@code out}; {@code nw}
+     * positions are relative to the window buffer, so {@code newStart} is usually 0.
+     */
+    void scan(byte[] nw, int newStart, int newEnd, WindowResult out) {
+        final byte[] old = index.text();
+        final int oldSize = index.length();
+        int scan = newStart;
+        int len = 0;
+        int pos = 0;
+        int lastscan = newStart;
+        int lastpos = 0;
+        long lastoffset = -newStart; // start aligned: window start against region start
+
+        while (scan < newEnd) {
+            int oldscore = 0;
+            int stuck = 0;
+            scan += len;
+            for (int scsc = scan; scan < newEnd; scan++) {
+                len = index.quickLength(nw, scan, newEnd);
+                boolean located = len < 0;
+                if (located) {
+                    len = index.search(nw, scan, newEnd, posOut);
+                    pos = posOut[0];
+                }
+                for (; scsc < scan + len; scsc++) {
+                    long o = scsc + lastoffset;
+                    if (o >= 0 && o < oldSize && old[(int) o] == nw[scsc]) {
+                        oldscore++;
+                    }
+                }
+                if ((len == oldscore && len != 0) || len > oldscore + MIN_GAIN) {
+                    if (!located) {
+                        index.search(nw, scan, newEnd, posOut); // same length; only now is the position needed
+                        pos = posOut[0];
+                    }
+                    break;
+                }
+                if (len >= STUCK_LENGTH) {
+                    if (++stuck >= STUCK_LIMIT) {
+                        break;
+                    }
+                } else {
+                    stuck = 0;
+                }
+                long o = scan + lastoffset;
+                if (o >= 0 && o < oldSize && old[(int) o] == nw[scan]) {
+                    oldscore--;
+                }
+            }
+
+            if (len != oldscore || scan == newEnd) {
+                // forward extension of the previous alignment
+                long s = 0;
+                long sf = 0;
+                int lenf = 0;
+                for (int i = 0; lastscan + i < scan && lastpos + i < oldSize; ) {
+                    if (old[lastpos + i] == nw[lastscan + i]) {
+                        s++;
+                    }
+                    i++;
+                    if (s * 2 - i > sf * 2 - lenf) {
+                        sf = s;
+                        lenf = i;
+                    }
+                }
+                // backward extension of the new match
+                int lenb = 0;
+                if (scan < newEnd) {
+                    s = 0;
+                    long sb = 0;
+                    for (int i = 1; scan >= lastscan + i && pos >= i; i++) {
+                        if (old[pos - i] == nw[scan - i]) {
+                            s++;
+                        }
+                        if (s * 2 - i > sb * 2 - lenb) {
+                            sb = s;
+                            lenb = i;
+                        }
+                    }
+                }
+                // the two extensions overlap: split where the forward one stops paying
+                if (lastscan + lenf > scan - lenb) {
+                    int overlap = (lastscan + lenf) - (scan - lenb);
+                    s = 0;
+                    long ss = 0;
+                    int lens = 0;
+                    for (int i = 0; i < overlap; i++) {
+                        if (nw[lastscan + lenf - overlap + i] == old[lastpos + lenf - overlap + i]) {
+                            s++;
+                        }
+                        if (nw[scan - lenb + i] == old[pos - lenb + i]) {
+                            s--;
+                        }
+                        if (s > ss) {
+                            ss = s;
+                            lens = i + 1;
+                        }
+                    }
+                    lenf += lens - overlap;
+                    lenb -= lens;
+                }
+                emit(nw, lastscan, lastpos, lenf, (scan - lenb) - (lastscan + lenf), out);
+                lastscan = scan - lenb;
+                lastpos = pos - lenb;
+                lastoffset = (long) pos - scan;
+            }
+        }
+    }
+
+    /** Records new[lastscan..+lenf) as a diff against region[lastpos..], then {@code extra} literal bytes. */
+    private void emit(byte[] nw, int lastscan, int lastpos, int lenf, int extra, WindowResult out) {
+        if (lenf == 0 && extra == 0) {
+            return; // records carry absolute old positions, so bsdiff's empty seek-only triples are not needed
+        }
+        byte[] old = index.text();
+        byte[] data = out.data();
+        int d = out.dataFill();
+        for (int i = 0; i < lenf; i++) {
+            data[d + i] = (byte) (nw[lastscan + i] - old[lastpos + i]);
+        }
+        System.arraycopy(nw, lastscan + lenf, data, d + lenf, extra);
+        out.advanceData(lenf + extra);
+        if (lenf == 0) {
+            out.add(0, extra, 0);
+            return;
+        }
+        // one record per region range the diff crosses; extra bytes go with the last piece
+        int v = lastpos;
+        int left = lenf;
+        while (left > 0) {
+            int r = region.rangeOf(v);
+            int piece = Math.min(left, region.virtualEnd(r) - v);
+            left -= piece;
+            out.add(piece, left == 0 ? extra : 0, region.absolute(r, v));
+            v += piece;
+        }
+    }
+}

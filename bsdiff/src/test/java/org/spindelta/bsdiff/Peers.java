@@ -1,0 +1,80 @@
+package org.spindelta.bsdiff;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/** Real peer tools and real data for interop tests. */
+public final class Peers {
+    private Peers() {}
+
+    /**
+     * The path of an installed tool. On CI (CI set) a missing tool fails the test, since .ci/run
+     * installs it; on a developer machine the test is skipped with a note.
+     */
+    public static Path require(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            Path p = Path.of(dir, tool);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        for (String dir : new String[] {"/usr/bin", "/usr/sbin", "/bin", "/sbin"}) {
+            Path p = Path.of(dir, tool);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        if (System.getenv("CI") != null) {
+            fail(tool + " is not installed; .ci/run must install it");
+        }
+        assumeTrue(false, tool + " is not installed (apt-get install the package providing it)");
+        return null;
+    }
+
+    /** Runs a command, failing the test with its output unless it exits 0. */
+    public static void run(Path workDir, String... cmd) throws IOException, InterruptedException {
+        assertEquals(0, exec(workDir, cmd), () -> "command failed: " + String.join(" ", cmd));
+    }
+
+    /** Runs a command and returns its exit code (output goes to a log in workDir). */
+    public static int exec(Path workDir, String... cmd) throws IOException, InterruptedException {
+        List<String> c = new ArrayList<>(List.of(cmd));
+        Path log = workDir.resolve("peer.log");
+        Process p = new ProcessBuilder(c).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            fail("timed out: " + c);
+        }
+        if (p.exitValue() != 0) {
+            System.err.println(Files.readString(log));
+        }
+        return p.exitValue();
+    }
+
+    /**
+     * A real native library from one release of zstd-jni (copied by the build into
+     * target/test-pairs): consecutive releases make a realistic "two versions of a binary" pair.
+     */
+    public static byte[] zstdJniLibrary(String version) throws IOException {
+        Path dir = Path.of(System.getProperty("spindelta.testPairs", "target/test-pairs"));
+        Path jar = dir.resolve("zstd-jni-" + version + ".jar");
+        try (ZipFile z = new ZipFile(jar.toFile())) {
+            ZipEntry e = z.getEntry("linux/amd64/libzstd-jni-" + version + ".so");
+            try (InputStream in = z.getInputStream(e)) {
+                return in.readAllBytes();
+            }
+        }
+    }
+}
