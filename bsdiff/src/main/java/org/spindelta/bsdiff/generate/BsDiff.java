@@ -264,13 +264,15 @@ public final class BsDiff {
             }
             try {
                 b.ensure((int) mp.region(), (int) mp.window());
-                OldRegion region = new OldRegion(p.oldRanges());
+                OldRegion region = new OldRegion(p.oldRanges(), p.anchoredRanges());
                 region.load(old, b.old);
                 ChannelInput.readFully(nw, p.newStart(), b.nw, 0, p.newLength(), "NEW");
-                MatchIndex index = MatchIndex.build(b.old, region.length(), b.tables);
+                MatchIndex index = MatchIndex.build(b.old, region.indexedLength(), b.tables);
+                ExactSegments segments = ExactSegments.find(b.nw, p.newLength(), p.newStart(), p.alignments(), region,
+                        b.old);
                 WindowResult r = new WindowResult(p.index(), p.newStart(), p.newLength(), takeResultBuffer(),
                         resultBuffers::add);
-                new BsdiffScan(index, region).scan(b.nw, 0, p.newLength(), r);
+                new BsdiffScan(index, region, segments).scan(b.nw, 0, p.newLength(), r);
                 return r;
             } finally {
                 buffers.add(b);

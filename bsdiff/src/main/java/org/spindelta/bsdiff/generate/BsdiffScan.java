@@ -19,13 +19,24 @@ final class BsdiffScan {
     /** Searches with a long match that do not beat the alignment, in a row, before the scan gives in. */
     static final int STUCK_LIMIT = 64;
 
+    /** An exact segment this long is taken as the match without asking the suffix array. */
+    static final int TRUSTED_SEGMENT = 64;
+
     private final MatchIndex index;
     private final OldRegion region;
+    private final ExactSegments segments;
     private final int[] posOut = new int[1];
+    private final int[] segPos = new int[1];
 
     BsdiffScan(MatchIndex index, OldRegion region) {
+        this(index, region, null);
+    }
+
+    /** @param segments exact matches in the region's anchored part, or null when everything is sorted */
+    BsdiffScan(MatchIndex index, OldRegion region, ExactSegments segments) {
         this.index = index;
         this.region = region;
+        this.segments = segments;
     }
 
     /**
@@ -34,7 +45,7 @@ final class BsdiffScan {
      */
     void scan(byte[] nw, int newStart, int newEnd, WindowResult out) {
         final byte[] old = index.text();
-        final int oldSize = index.length();
+        final int oldSize = region.length(); // the suffix array may cover only a prefix of it
         int scan = newStart;
         int len = 0;
         int pos = 0;
@@ -47,11 +58,24 @@ final class BsdiffScan {
             int stuck = 0;
             scan += len;
             for (int scsc = scan; scan < newEnd; scan++) {
-                len = index.quickLength(nw, scan, newEnd);
-                boolean located = len < 0;
-                if (located) {
-                    len = index.search(nw, scan, newEnd, posOut);
-                    pos = posOut[0];
+                int seg = segments == null ? 0 : segments.lengthAt(scan, segPos);
+                boolean located;
+                if (seg >= TRUSTED_SEGMENT) {
+                    len = seg;
+                    pos = segPos[0];
+                    located = true;
+                } else {
+                    len = index.quickLength(nw, scan, newEnd);
+                    located = len < 0;
+                    if (located) {
+                        len = index.search(nw, scan, newEnd, posOut);
+                        pos = posOut[0];
+                    }
+                    if (seg > len) {
+                        len = seg;
+                        pos = segPos[0];
+                        located = true;
+                    }
                 }
                 for (; scsc < scan + len; scsc++) {
                     long o = scsc + lastoffset;

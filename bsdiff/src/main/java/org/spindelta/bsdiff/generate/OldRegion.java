@@ -7,17 +7,31 @@ import java.util.List;
 import org.spindelta.core.ChannelInput;
 
 /**
- * The part of OLD one window is diffed against: sorted, disjoint absolute ranges, laid end to end
- * in one buffer (virtual positions). A diff that crosses from one range into the next is split into
- * two control entries, so matches never need to respect the seams.
+ * The part of OLD one window is diffed against: absolute ranges laid end to end in one buffer
+ * (virtual positions), the suffix-sorted ones first, then the anchored ones. A diff that crosses
+ * from one range into the next is split into two control entries, so matches never need to respect
+ * the seams.
  */
 final class OldRegion {
     private final long[] absStart;
     private final int[] virtStart; // one extra entry: total length
     private final int length;
+    private final int indexedLength;
+    private final int firstAnchored;
 
     /** @param ranges pairs {start, end} of OLD, sorted, disjoint and non-adjacent; total below 2^31 */
     OldRegion(List<long[]> ranges) {
+        this(ranges, List.of());
+    }
+
+    /**
+     * @param indexed ranges to suffix-sort, sorted and disjoint
+     * @param anchored ranges matched along alignments, sorted and disjoint (may overlap {@code indexed})
+     */
+    OldRegion(List<long[]> indexed, List<long[]> anchored) {
+        List<long[]> ranges = new ArrayList<>(indexed);
+        ranges.addAll(anchored);
+        firstAnchored = indexed.size();
         absStart = new long[ranges.size()];
         virtStart = new int[ranges.size() + 1];
         long v = 0;
@@ -32,6 +46,34 @@ final class OldRegion {
         }
         virtStart[ranges.size()] = (int) v;
         length = (int) v;
+        indexedLength = virtStart[firstAnchored];
+    }
+
+    /** Bytes at the front of the buffer that are suffix-sorted. */
+    int indexedLength() {
+        return indexedLength;
+    }
+
+    /**
+     * Where absolute OLD position {@code abs} sits among the anchored ranges.
+     *
+     * @return {virtual position, bytes available from there to the range's end}, or null
+     */
+    int[] locateAnchored(long abs) {
+        int lo = firstAnchored;
+        int hi = absStart.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (absStart[mid] > abs) {
+                hi = mid - 1;
+            } else if (rangeEnd(mid) <= abs) {
+                lo = mid + 1;
+            } else {
+                int v = (int) (virtStart[mid] + (abs - absStart[mid]));
+                return new int[] {v, virtStart[mid + 1] - v};
+            }
+        }
+        return null;
     }
 
     static OldRegion whole(long oldSize) {

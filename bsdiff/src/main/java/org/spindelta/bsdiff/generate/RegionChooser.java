@@ -9,13 +9,20 @@ import java.util.List;
  * Turns the anchor hits of one window (pairs of NEW and OLD positions whose 64-byte blocks match)
  * into the ranges of OLD to suffix-sort, within a byte budget. Hits on one diagonal (OLD − NEW
  * offset, allowing small drift) form runs; a run's own OLD span comes first (most hits first), then
- * padding around each run, reaching toward its neighbours in NEW so bsdiff's approximate extension
- * has the OLD bytes it needs; a window without hits projects onto the last diagonal seen, which
- * serves similar-but-not-identical data.
+ * padding around each run, reaching toward its neighbours in NEW (at most {@link #PAD} bytes a side)
+ * so bsdiff's approximate extension has the OLD bytes it needs; a window without hits projects onto
+ * the last diagonal seen, which serves similar-but-not-identical data.
+ *
+ * <p>Why the padding is capped: in compressed images a gap between runs is new compressed data
+ * that matches nothing; projecting the whole gap onto OLD only makes the suffix sort larger (it
+ * doubled the sorted bytes on a real localized spin). Similar uncompressed data keeps anchors every
+ * few hundred bytes, so its runs stay joined and need no long projections.
  */
 final class RegionChooser {
     /** Hits whose diagonals differ by at most this much join one run (small insertions, edits). */
     static final long DIAGONAL_DRIFT = 4096;
+    /** Padding of OLD added on each side of a run, toward its neighbours in NEW. */
+    static final long PAD = 64 << 10;
 
     private final long oldSize;
     private final long budget;
@@ -46,10 +53,16 @@ final class RegionChooser {
         return hits > 0 ? hitOld[hits - 1] - hitNew[hits - 1] : lastDiagonal;
     }
 
-    /** Chooses ranges for window [start, end) from the hits added since the last call, and resets. */
-    List<long[]> choose(long start, long end) {
+    /**
+     * Chooses OLD for window [start, end) from the hits added since the last call, and resets.
+     * Run spans become anchored ranges (loaded, matched along their alignments, not suffix-sorted);
+     * padding and projections become indexed ranges (suffix-sorted). Both share one budget.
+     */
+    Choice choose(long start, long end) {
         List<Run> runs = new ArrayList<>();
         Run cur = null;
+        List<long[]> pieces = new ArrayList<>();
+        long[] piece = null;
         for (int i = 0; i < hits; i++) {
             long d = hitOld[i] - hitNew[i];
             if (cur == null || Math.abs(d - cur.lastDiagonal) > DIAGONAL_DRIFT) {
@@ -57,13 +70,20 @@ final class RegionChooser {
                 runs.add(cur);
             }
             cur.extend(hitNew[i], d);
+            if (piece == null || piece[2] != d || hitNew[i] - piece[1] > DIAGONAL_DRIFT) {
+                piece = new long[] {hitNew[i], hitNew[i] + GearHash.SPAN, d};
+                pieces.add(piece);
+            } else {
+                piece[1] = hitNew[i] + GearHash.SPAN;
+            }
         }
         hits = 0;
 
-        RangeSet chosen = new RangeSet();
+        RangeSet anchored = new RangeSet();
+        RangeSet indexed = new RangeSet();
         if (runs.isEmpty()) {
-            chosen.addWithin(start + lastDiagonal, end + lastDiagonal, oldSize, budget);
-            return chosen.ranges();
+            indexed.addWithin(start + lastDiagonal, end + lastDiagonal, oldSize, budget);
+            return new Choice(indexed.ranges(), List.of(), List.of());
         }
         lastDiagonal = runs.get(runs.size() - 1).lastDiagonal;
 
@@ -71,20 +91,34 @@ final class RegionChooser {
         List<Run> byWeight = new ArrayList<>(runs);
         byWeight.sort(Comparator.comparingLong((Run r) -> r.count).reversed());
         for (Run r : byWeight) {
-            chosen.addWithin(r.newFirst + r.firstDiagonal, r.newLast + GearHash.SPAN + r.lastDiagonal, oldSize, budget);
+            anchored.addWithin(r.newFirst + r.firstDiagonal - GearHash.SPAN,
+                    r.newLast + 2 * GearHash.SPAN + r.lastDiagonal, oldSize, budget);
         }
         // tier 2: extend each run toward its neighbours in NEW, along its own diagonal
+        RangeSet chosen = indexed;
+        long tier2Budget = budget - anchored.total();
         for (Run r : byWeight) {
             int i = r.order;
-            long before = i == 0 ? start : runs.get(i - 1).newLast + GearHash.SPAN;
-            long after = i == runs.size() - 1 ? end : runs.get(i + 1).newFirst;
+            long before = Math.max(r.newFirst - PAD, i == 0 ? start : runs.get(i - 1).newLast + GearHash.SPAN);
+            long after = Math.min(r.newLast + GearHash.SPAN + PAD, i == runs.size() - 1 ? end : runs.get(i + 1).newFirst);
             chosen.addWithin(Math.min(before, r.newFirst) + r.firstDiagonal, r.newFirst + r.firstDiagonal, oldSize,
-                    budget);
+                    tier2Budget);
             chosen.addWithin(r.newLast + GearHash.SPAN + r.lastDiagonal, Math.max(after, r.newLast + GearHash.SPAN)
-                    + r.lastDiagonal, oldSize, budget);
+                    + r.lastDiagonal, oldSize, tier2Budget);
         }
-        return chosen.ranges();
+        return new Choice(indexed.ranges(), anchored.ranges(), pieces);
     }
+
+    /**
+     * The OLD one window needs.
+     *
+     * @param indexed ranges to suffix-sort (sorted, disjoint)
+     * @param anchored ranges holding the runs, matched along {@code alignments} (sorted, disjoint; may
+     *     overlap {@code indexed})
+     * @param alignments {newFrom, newTo, diagonal}: over NEW [newFrom, newTo) the matching OLD byte
+     *     is at NEW position + diagonal, as the anchors say (to be verified byte by byte)
+     */
+    record Choice(List<long[]> indexed, List<long[]> anchored, List<long[]> alignments) {}
 
     private static final class Run {
         final long newFirst;

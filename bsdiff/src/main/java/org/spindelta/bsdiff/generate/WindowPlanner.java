@@ -61,8 +61,9 @@ final class WindowPlanner {
                 }
                 if (p + 1 == Math.min(newSize, windowStart + window)) {
                     long end = p + 1;
-                    plans.add(new WindowPlan(plans.size(), windowStart, (int) (end - windowStart),
-                            chooser.choose(windowStart, end)));
+                    RegionChooser.Choice c = chooser.choose(windowStart, end);
+                    plans.add(new WindowPlan(plans.size(), windowStart, (int) (end - windowStart), c.indexed(),
+                            c.anchored(), c.alignments()));
                     windowStart = end;
                 }
             }

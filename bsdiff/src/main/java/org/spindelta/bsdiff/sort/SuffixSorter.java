@@ -6,35 +6,47 @@ import java.util.Objects;
 /**
  * Linear-time suffix array construction by induced sorting (SA-IS).
  *
- * <p>The algorithm is the one of G. Nong, S. Zhang and W. H. Chan, "Two Efficient Algorithms
- * for Linear Time Suffix Array Construction" (IEEE Trans. Computers, 2011; DCC 2009), arranged
- * in the space-saving way popularised by Yuta Mori's {@code sais}: no type array is kept (types
- * are recomputed from neighbouring characters and carried in the sign bit of SA entries), and
- * the reduced problem of each recursion level, together with its bucket array when it fits,
- * lives in the unused part of {@code sa}.
+ * <p>The algorithm is the one of G. Nong, S. Zhang and W. H. Chan, "Linear Suffix Array
+ * Construction by Almost Pure Induced-Sorting" (DCC 2009; journal version "Two Efficient
+ * Algorithms for Linear Time Suffix Array Construction", IEEE Trans. Computers 2011), arranged in
+ * the space-saving way popularised by Yuta Mori's {@code sais}: no type array is kept (types are
+ * recomputed from neighbouring characters and carried in the sign bit of SA entries), and the
+ * reduced problem of each recursion level lives, with its bucket array when it fits, in the
+ * unused part of {@code sa}.
  *
  * <h2>Ordering contract</h2>
  * {@code sa[0..length)} receives the start positions of all suffixes of {@code text[0..length)}
  * in lexicographic order, where bytes compare <em>unsigned</em> (0x00 &lt; 0x7F &lt; 0x80 &lt;
  * 0xFF) and a suffix that is a proper prefix of another sorts first (as if the text were
  * followed by a sentinel smaller than every byte). Bytes of {@code text} at or beyond
- * {@code length} and entries of {@code sa} at or beyond {@code length} are neither read as
- * input nor written.
+ * {@code length} are never read and entries of {@code sa} at or beyond {@code length} are
+ * never written.
  *
  * <h2>Memory</h2>
- * The caller supplies the text ({@code n} bytes) and {@code sa} ({@code 4n} bytes), i.e. 5 bytes
- * per input byte. The sorter itself allocates two {@code int[256]} at the byte level. Recursion
- * levels (integer alphabets of size {@code k < n/2}) keep their reduced string and their bucket
- * array in the free part of {@code sa}; only when that free part is smaller than {@code k} is a
- * temporary {@code int[k]} allocated, and at most one such array is reachable at any time. No
- * per-element objects are created. Running time is O(n) for every input (including highly
- * repetitive ones); recursion depth is O(log n) because each level at least halves the problem.
+ * The caller supplies the text ({@code n} bytes) and {@code sa} ({@code 4n} bytes): 5 bytes per
+ * input byte. Beyond that the sorter allocates a few {@code int[256]} at the byte level. A
+ * recursion level over an alphabet of {@code k < n/2} names keeps its reduced string, its
+ * bucket array and a bitmap of bucket boundaries ({@code m/32} ints for {@code m} reduced
+ * characters) in the free part of {@code sa}; only a part that does not fit there is allocated
+ * instead (an {@code int[k]} bucket array and/or the bitmap), and at most one such bucket array
+ * is reachable at any time. No per-element objects are created.
  *
- * <p>Intermediate arithmetic never exceeds {@code n + 1}, so any {@code length} up to the
- * largest Java array size is handled without {@code int} overflow.
+ * <p>Running time is O(n) for every input, including highly repetitive ones; recursion depth
+ * is O(log n) because each level at least halves the problem. Intermediate arithmetic never
+ * exceeds {@code n + 1}, so any {@code length} up to the largest Java array size is handled
+ * without {@code int} overflow.
+ *
+ * <p>This class is stateless and thread-safe; the arrays passed in must not be modified
+ * concurrently.
  */
 public final class SuffixSorter {
 
+  /**
+   * Bit 30 of an SA entry marks "first entry of its group" while sorting LMS substrings at the
+   * byte level; usable when every position fits in 30 bits, i.e. {@code n <= FLAG}.
+   */
+  private static final int FLAG = 1 << 30;
+  private static final int MASK = FLAG - 1;
   private static final int BYTE_ALPHABET = 256;
 
   private SuffixSorter() {}
@@ -51,6 +63,14 @@ public final class SuffixSorter {
    * @throws NullPointerException     if {@code text} or {@code sa} is null
    */
   public static void sort(byte[] text, int length, int[] sa) {
+    sort(text, length, sa, length <= FLAG);
+  }
+
+  /**
+   * As {@link #sort(byte[], int, int[])}; {@code flagNaming == false} forces the
+   * substring-comparison naming that inputs longer than 2^30 bytes use (exposed for tests).
+   */
+  static void sort(byte[] text, int length, int[] sa, boolean flagNaming) {
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(sa, "sa");
     if (length < 0 || length > text.length) {
@@ -68,7 +88,7 @@ public final class SuffixSorter {
       sa[0] = 0;
       return;
     }
-    sortBytes(text, sa, length);
+    sortBytes(text, sa, length, flagNaming && length <= FLAG);
   }
 
   /*
@@ -82,59 +102,79 @@ public final class SuffixSorter {
    * Buckets: all suffixes starting with character c occupy a contiguous range of SA, L-type
    * suffixes at its head and S-type ones at its tail (paper, Section 3.1, Lemma 3.3).
    *
-   * No type array is kept. During the induction scans the type of an entry's predecessor is
+   * No type array is kept. During an induction scan the type of an entry's predecessor is
    * decided when the entry is written and stored in the sign bit:
    *   - an L-type entry j is stored as ~j when j-1 is S-type (T[j-1] < T[j]), so the left-to-right
    *     L-scan does not induce from it but the right-to-left S-scan does;
    *   - an S-type entry j is stored as ~j when j-1 is S-type (T[j-1] <= T[j]), so the S-scan
    *     induces from it when it reaches it.
    * Only positive entries induce in the L-scan (their predecessor is L-type: either they are LMS
-   * seeds or L-type entries with T[j-1] >= T[j]), only negative entries induce in the S-scan,
+   * seeds, or L-type entries with T[j-1] >= T[j]); only negative entries induce in the S-scan,
    * which also flips them back. The value 0 doubles as "empty slot": position 0 has no
    * predecessor, so it never induces anything either way.
+   *
+   * The predecessor test is written without a branch (sign of a difference) because it depends
+   * on a cache-missing load and is unpredictable; a mispredicted branch there would serialise the
+   * memory accesses of consecutive iterations.
    */
 
   // ------------------------------------------------------------------------------------------
   // Byte level (alphabet 256, compared unsigned).
   // ------------------------------------------------------------------------------------------
 
-  private static void sortBytes(byte[] t, int[] sa, int n) {
+  private static void sortBytes(byte[] t, int[] sa, int n, boolean flagNaming) {
     int[] count = new int[BYTE_ALPHABET];
     int[] bkt = new int[BYTE_ALPHABET];
     for (int i = 0; i < n; i++) {
       count[t[i] & 0xFF]++;
     }
 
-    // Stage 1 (paper, Section 3.3, "sorting LMS-substrings"): put every LMS position at the end
-    // of its bucket in arbitrary (here: text) order, then one L-scan and one S-scan sort the LMS
-    // substrings; equal substrings end up adjacent, in unspecified relative order.
+    // Stage 1 (paper, Section 3.3 / Fig. 1 lines 3-5, "sorting LMS-substrings"): put every LMS
+    // position at the end of its bucket in arbitrary (here: text) order; one L-scan and one
+    // S-scan then leave the LMS substrings sorted, equal ones adjacent in unspecified order.
     Arrays.fill(sa, 0, n, 0);
     bucketEnds(count, bkt);
     int m = seedLmsBytes(t, sa, bkt, n);
     if (m > 0) {
-      bucketStarts(count, bkt);
-      induceLBytes(t, sa, bkt, n, true);
-      bucketEnds(count, bkt);
-      induceSBytes(t, sa, bkt, n, true);
-      compactLms(sa, n, m);
-
-      // Stage 2 (paper, Section 3.3/3.4): name the LMS substrings; the reduced string of names
-      // in text order is stored at sa[n-m..n). Sorting its suffixes (recursively unless all
-      // names differ) sorts the LMS suffixes (paper, Theorem 3.13 / Lemma 3.9).
-      int names = nameLmsBytes(t, sa, n, m);
+      if (flagNaming) {
+        // All seeds of one bucket are equal (one character, type S): one group per bucket.
+        int end = 0;
+        for (int c = 0; c < BYTE_ALPHABET; c++) {
+          end += count[c];
+          if (bkt[c] < end) {
+            sa[bkt[c]] |= FLAG;
+          }
+        }
+        bucketStarts(count, bkt);
+        induceLGroupsBytes(t, sa, bkt, n);
+        bucketEnds(count, bkt);
+        induceSGroupsBytes(t, sa, bkt, n);
+        compactLmsGroups(sa, n, m);
+        nameLmsFromGroups(sa, n, m);
+      } else {
+        bucketStarts(count, bkt);
+        induceLBytes(t, sa, bkt, n, true);
+        bucketEnds(count, bkt);
+        induceSBytes(t, sa, bkt, n, true);
+        compactLms(sa, n, m);
+        nameLmsByComparisonBytes(t, sa, n, m);
+      }
+      // Stage 2 (paper, Section 3.4, Theorem 3.13): the names in text order form the reduced
+      // string, now at sa[n-m..n); its suffix array orders the LMS suffixes.
+      int names = compactNames(sa, n, m);
       solveReduced(sa, n, m, names);
 
       // Map the reduced suffix array back to text positions: sa[n-m..n) := LMS positions in
       // text order, then sa[i] := lms[sa[i]].
-      lmsPositionsBytes(t, sa, n, m);
+      lmsPositionsBytes(t, sa, n);
       int base = n - m;
       for (int i = 0; i < m; i++) {
         sa[i] = sa[base + sa[i]];
       }
 
-      // Stage 3 (paper, Section 3.2, induced sort with sorted seeds): place the sorted LMS
-      // suffixes at the ends of their buckets keeping their order. Processing from the largest
-      // one, each target slot is >= its current index, so nothing unprocessed is overwritten.
+      // Stage 3 (paper, Section 3.2 / Fig. 1 lines 13-15): place the sorted LMS suffixes at the
+      // ends of their buckets keeping their order. Going from the largest one, each target slot
+      // is >= its current index, so nothing not yet moved is overwritten.
       Arrays.fill(sa, m, n, 0);
       bucketEnds(count, bkt);
       for (int i = m - 1; i >= 0; i--) {
@@ -149,15 +189,15 @@ public final class SuffixSorter {
     induceSBytes(t, sa, bkt, n, false);
   }
 
-  /** Places each LMS position at the current end of its bucket; returns the number of them. */
+  /** Places each LMS position at the current end of its bucket; returns how many there are. */
   private static int seedLmsBytes(byte[] t, int[] sa, int[] bkt, int n) {
     int m = 0;
     int c1 = t[n - 1] & 0xFF;
-    int s1 = 0; // the last suffix is L-type
+    int s1 = 0; // type of position i+1, 1 = S; the last suffix is L-type
     for (int i = n - 2; i >= 0; i--) {
       int c0 = t[i] & 0xFF;
-      int s0 = c0 - c1 - s1 >>> 31; // 1 iff S-type
-      if (s1 > s0) {
+      int s0 = c0 - c1 - s1 >>> 31; // 1 iff T[i] < T[i+1], or equal and i+1 is S
+      if (s1 > s0) { // i+1 is S, i is L: i+1 is LMS
         sa[--bkt[c1]] = i + 1;
         m++;
       }
@@ -168,26 +208,24 @@ public final class SuffixSorter {
   }
 
   /**
-   * Left-to-right scan inducing L-type suffixes (paper, Section 3.2 step 2 / Section 3.3):
-   * when the scan meets suffix j whose predecessor j-1 is L-type, suffix j-1 is the smallest
-   * not-yet-placed suffix of bucket T[j-1] and goes to that bucket's head. The suffix n-1 is
-   * induced first from the implicit sentinel, which is the smallest suffix.
+   * Left-to-right scan inducing L-type suffixes (paper, Section 3.2 step 2 / Section 3.3): when
+   * the scan meets suffix j whose predecessor j-1 is L-type, suffix j-1 is the smallest suffix
+   * of bucket T[j-1] not yet placed and goes to that bucket's head. Suffix n-1 is induced first,
+   * from the implicit sentinel, which is the smallest suffix.
    *
    * <p>With {@code lmsOnly} (stage 1) entries are cleared once they have induced, because only
-   * the L-type entries whose predecessor is S are needed by the following S-scan.
+   * the L-type entries whose predecessor is S-type are needed by the following S-scan.
    */
   private static void induceLBytes(byte[] t, int[] sa, int[] bkt, int n, boolean lmsOnly) {
     int j = n - 1;
     int c = t[j] & 0xFF;
-    sa[bkt[c]++] = j ^ ((t[j - 1] & 0xFF) - c >> 31); // n >= 2 here
+    sa[bkt[c]++] = j ^ ((t[j - 1] & 0xFF) - c >> 31); // n >= 2 at this level
     for (int i = 0; i < n; i++) {
       int v = sa[i];
       if (v > 0) {
         j = v - 1;
         c = t[j] & 0xFF;
-        // ~j (== j ^ -1) when T[j-1] < T[j], i.e. j-1 is S-type; computed without a branch
-        // because it depends on a cache-missing load and is unpredictable.
-        int mark = j > 0 ? (t[j - 1] & 0xFF) - c >> 31 : 0;
+        int mark = j > 0 ? (t[j - 1] & 0xFF) - c >> 31 : 0; // -1 iff j-1 is S-type
         sa[bkt[c]++] = j ^ mark;
         if (lmsOnly) {
           sa[i] = 0;
@@ -198,8 +236,8 @@ public final class SuffixSorter {
 
   /**
    * Right-to-left scan inducing S-type suffixes (paper, Section 3.2 step 3): when the scan meets
-   * suffix j whose predecessor is S-type, suffix j-1 is the largest not-yet-placed suffix of
-   * bucket T[j-1] and goes to that bucket's tail. Every S-type slot is written before the scan
+   * suffix j whose predecessor is S-type, suffix j-1 is the largest suffix of bucket T[j-1] not
+   * yet placed and goes to that bucket's tail. Every S-type slot is written before the scan
    * reaches it, so stale LMS seeds are overwritten.
    *
    * <p>With {@code lmsOnly} (stage 1) every entry that induced is cleared, so afterwards the only
@@ -213,28 +251,118 @@ public final class SuffixSorter {
         sa[i] = lmsOnly ? 0 : j;
         j--;
         int c = t[j] & 0xFF;
-        // ~j when T[j-1] <= T[j], i.e. j-1 is S-type (j is S-type here).
-        int mark = j > 0 ? (t[j - 1] & 0xFF) - c - 1 >> 31 : 0;
+        int mark = j > 0 ? (t[j - 1] & 0xFF) - c - 1 >> 31 : 0; // -1 iff T[j-1] <= T[j]
         sa[--bkt[c]] = j ^ mark;
       }
     }
   }
 
-  /**
-   * Names the sorted LMS substrings held in sa[0..m) and leaves the reduced string (names in text
-   * order, 0-based) in sa[n-m..n). Returns the number of distinct names.
+  /*
+   * Stage 1 with naming folded in (n <= 2^30 only). Besides the position and the sign mark,
+   * every entry carries FLAG when it is the first (leftmost) of its group, a group being a
+   * maximal run of entries whose sort keys -- the substring up to and including the next LMS
+   * character, with types -- are equal. The induction preserves groups: two suffixes induced
+   * into the same bucket by the same scan have equal keys iff their inducers (their successors)
+   * were in the same group, because the key of j-1 is T[j-1] followed by the key of j. So each
+   * scan tracks the group of the entry it is reading and, per bucket, the group that induced the
+   * previous entry of that bucket. At the end the LMS substrings are not only sorted but also
+   * split into groups of equal ones, which are exactly the names (paper, Section 3.3 last
+   * paragraph), without comparing any characters.
    *
-   * <p>Substring lengths are parked at sa[m + p/2]: LMS positions are at least two apart and
-   * m <= n/2, so these slots are distinct and inside sa[m..n).
+   * An entry that has done its job is cleared to its flag alone ("phantom"), because the flag
+   * still delimits its group for the other scan. Positions are < 2^30, so FLAG never collides
+   * with a position, and FLAG alone decodes to position 0, which induces nothing.
    */
-  private static int nameLmsBytes(byte[] t, int[] sa, int n, int m) {
+
+  private static void induceLGroupsBytes(byte[] t, int[] sa, int[] bkt, int n) {
+    int[] lastGroup = new int[BYTE_ALPHABET];
+    Arrays.fill(lastGroup, -1);
+    // The sentinel is a group of its own (id -2); suffix n-1 is the first of its bucket.
+    int j = n - 1;
+    int c = t[j] & 0xFF;
+    lastGroup[c] = -2;
+    sa[bkt[c]++] = (j | FLAG) ^ ((t[j - 1] & 0xFF) - c >> 31);
+    int group = -2;
+    for (int i = 0; i < n; i++) {
+      int v = sa[i];
+      int x = v ^ (v >> 31); // undo the sign mark
+      // A flagged entry opens a new group; positions serve as unique group ids.
+      group = (x & FLAG) != 0 ? i : group;
+      if (v > 0) {
+        sa[i] = x & FLAG;
+        j = (x & MASK) - 1;
+        if (j >= 0) {
+          c = t[j] & 0xFF;
+          int mark = j > 0 ? (t[j - 1] & 0xFF) - c >> 31 : 0;
+          int first = lastGroup[c] == group ? 0 : FLAG;
+          lastGroup[c] = group;
+          sa[bkt[c]++] = (j | first) ^ mark;
+        }
+      }
+    }
+  }
+
+  private static void induceSGroupsBytes(byte[] t, int[] sa, int[] bkt, int n) {
+    int[] lastGroup = new int[BYTE_ALPHABET];
+    Arrays.fill(lastGroup, -1);
+    int group = n; // ids are positions where a group boundary was passed; n is unused
+    for (int i = n - 1; i >= 0; i--) {
+      int v = sa[i];
+      if (v < 0) {
+        int x = ~v;
+        sa[i] = x & FLAG;
+        int j = (x & MASK) - 1; // >= 0: only entries with a predecessor are marked
+        int c = t[j] & 0xFF;
+        int mark = j > 0 ? (t[j - 1] & 0xFF) - c - 1 >> 31 : 0;
+        int b = --bkt[c];
+        // Filling right to left, each new entry is tentatively the first of its group; if the
+        // previous entry of this bucket (at b+1) turns out to be in the same group, it was not.
+        // Its FLAG is set, so toggling clears it whichever sign it carries.
+        if (lastGroup[c] == group) {
+          sa[b + 1] ^= FLAG;
+        }
+        lastGroup[c] = group;
+        sa[b] = (j | FLAG) ^ mark;
+      }
+      // Entry i is non-negative now and carries its final flag.
+      group = (sa[i] & FLAG) != 0 ? i : group;
+    }
+  }
+
+  /**
+   * Moves the LMS positions (the entries with a non-zero position after the grouped stage 1) to
+   * sa[0..m) in order, marking each that starts a new group of equal LMS substrings as ~p. A
+   * group may start at a non-LMS entry, so flags are accumulated until the next LMS entry.
+   */
+  private static void compactLmsGroups(int[] sa, int n, int m) {
+    int w = 0;
+    int pending = 0;
+    for (int i = 0; i < n; i++) {
+      int v = sa[i];
+      pending |= v;
+      int p = v & MASK;
+      if (p != 0) {
+        sa[w++] = (pending & FLAG) != 0 ? ~p : p;
+        pending = 0;
+      }
+    }
+    assert w == m;
+  }
+
+  /**
+   * Comparison naming (inputs over 2^30 bytes, and tests): marks the entries of sa[0..m) that
+   * start a new group of equal LMS substrings as ~p, comparing neighbours character by
+   * character. Substring lengths are parked at sa[m + p/2]: LMS positions are at least two apart
+   * and m <= n/2, so these slots are distinct and inside sa[m..n).
+   */
+  private static void nameLmsByComparisonBytes(byte[] t, int[] sa, int n, int m) {
     Arrays.fill(sa, m, n, 0);
-    int next = n; // the LMS substring of the last LMS position runs into the sentinel
+    int next = n; // the substring of the last LMS position runs into the sentinel
     int c1 = t[n - 1] & 0xFF;
     int s1 = 0;
     for (int i = n - 2; i >= 0; i--) {
       int c0 = t[i] & 0xFF;
-      int s0 = c0 - c1 - s1 >>> 31; // 1 iff S-type
+      int s0 = c0 - c1 - s1 >>> 31;
       if (s1 > s0) {
         int p = i + 1;
         sa[m + (p >>> 1)] = next - p + 1;
@@ -243,44 +371,38 @@ public final class SuffixSorter {
       c1 = c0;
       s1 = s0;
     }
-
-    int name = 0;
     int prev = 0;
     int prevLen = 0;
     for (int i = 0; i < m; i++) {
       int p = sa[i];
-      int slot = m + (p >>> 1);
-      int len = sa[slot];
+      int len = sa[m + (p >>> 1)];
       // Equal characters over equal lengths imply equal types, hence equal LMS substrings.
       // A substring reaching the sentinel (len > n - p) is unique.
       boolean same = len == prevLen && len <= n - p && len <= n - prev
           && Arrays.equals(t, p, p + len, t, prev, prev + len);
       if (!same) {
-        name++;
+        sa[i] = ~p;
         prev = p;
         prevLen = len;
       }
-      sa[slot] = name; // 1-based so that 0 still marks an empty slot
     }
-    compactNames(sa, n, m);
-    return name;
+    nameLmsFromGroups(sa, n, m);
   }
 
   /** Writes the LMS positions, in text order, to sa[n-m..n). */
-  private static void lmsPositionsBytes(byte[] t, int[] sa, int n, int m) {
+  private static void lmsPositionsBytes(byte[] t, int[] sa, int n) {
     int w = n - 1;
     int c1 = t[n - 1] & 0xFF;
     int s1 = 0;
     for (int i = n - 2; i >= 0; i--) {
       int c0 = t[i] & 0xFF;
-      int s0 = c0 - c1 - s1 >>> 31; // 1 iff S-type
+      int s0 = c0 - c1 - s1 >>> 31;
       if (s1 > s0) {
         sa[w--] = i + 1;
       }
       c1 = c0;
       s1 = s0;
     }
-    assert w == n - m - 1;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -300,34 +422,72 @@ public final class SuffixSorter {
   }
 
   /**
-   * Gathers the 1-based names from sa[m..n) (zeros are empty) into sa[n-m..n) as 0-based names,
-   * keeping text order. Writing right to left, the write index never falls below the read index.
+   * Given sa[0..m) = LMS positions in sorted LMS-substring order, group starts marked as ~p,
+   * stores the 1-based name of position p at sa[m + p/2] (distinct slots, see
+   * {@link #nameLmsByComparisonBytes}); every other slot of sa[m..n) is set to 0.
    */
-  private static void compactNames(int[] sa, int n, int m) {
+  private static void nameLmsFromGroups(int[] sa, int n, int m) {
+    Arrays.fill(sa, m, n, 0);
+    int name = 0;
+    for (int i = 0; i < m; i++) {
+      int v = sa[i];
+      int p = v ^ (v >> 31);
+      name -= v >> 31; // +1 at group starts
+      sa[m + (p >>> 1)] = name;
+    }
+  }
+
+  /**
+   * Gathers the 1-based names from sa[m..n) (zeros are empty) into sa[n-m..n) as 0-based names,
+   * keeping text order, and returns the number of distinct names. Writing right to left, the
+   * write index never falls below the read index.
+   */
+  private static int compactNames(int[] sa, int n, int m) {
     int w = n - 1;
+    int names = 0;
     for (int i = n - 1; i >= m; i--) {
       int v = sa[i];
       if (v != 0) {
         sa[w--] = v - 1;
+        names = Math.max(names, v);
       }
     }
     assert w == n - m - 1;
+    return names;
   }
 
   /**
-   * Leaves in sa[0..m) the suffix array of the reduced string sa[n-m..n) whose alphabet is
-   * [0, names). If all names differ the names are the ranks; otherwise recurse with
-   * sa[m..n-m) (at least as large as the alphabet only when m is small) as scratch space.
+   * Leaves in sa[0..m) the suffix array of the reduced string sa[n-m..n), whose alphabet is
+   * [0, names), given sa[0..m) = the sorted LMS positions with group starts marked as ~p. If all
+   * names differ the names are the ranks. Otherwise recurse, with sa[m..n-m) as scratch space
+   * for the bucket array and a bitmap of the group starts, from which the recursion derives its
+   * bucket boundaries (the group of name c starts at the c-th set bit) without counting.
    */
   private static void solveReduced(int[] sa, int n, int m, int names) {
     int base = n - m;
-    if (names < m) {
-      sortInts(sa, base, m, names, m, base);
-    } else {
+    if (names == m) {
       for (int i = 0; i < m; i++) {
         sa[sa[base + i]] = i;
       }
+      return;
     }
+    int words = (m >>> 5) + 1;
+    int freeEnd = base;
+    int[] bits;
+    int bitsOff;
+    if (freeEnd - m >= words) {
+      bits = sa;
+      bitsOff = freeEnd - words;
+      freeEnd = bitsOff;
+    } else {
+      bits = new int[words];
+      bitsOff = 0;
+    }
+    Arrays.fill(bits, bitsOff, bitsOff + words, 0);
+    for (int i = 0; i < m; i++) {
+      bits[bitsOff + (i >>> 5)] |= (sa[i] >>> 31) << i;
+    }
+    sortInts(sa, base, m, names, m, freeEnd, bits, bitsOff);
   }
 
   private static void bucketStarts(int[] count, int[] bkt) {
@@ -347,125 +507,89 @@ public final class SuffixSorter {
   }
 
   // ------------------------------------------------------------------------------------------
-  // Integer level: text is sa[tOff..tOff+n) over alphabet [0, k); the suffix array is sa[0..n)
-  // (tOff >= n), and sa[freeStart..freeEnd) is scratch space disjoint from both.
+  // Integer level: the text is sa[tOff..tOff+n) over the alphabet [0, k); the suffix array is
+  // sa[0..n) (tOff >= n); sa[freeStart..freeEnd) is scratch space disjoint from both; bit i of
+  // bits[bitsOff..] is set iff the bucket of some character starts at i.
   // ------------------------------------------------------------------------------------------
 
-  /** Where the bucket pointers (and, if room allows, the character counts) of a level live. */
-  private static final class Buckets {
-    int[] arr;
-    int cOff = -1; // offset of counts in arr, or -1 when counts are recomputed from the text
-    int bOff;
-  }
-
-  private static void sortInts(int[] sa, int tOff, int n, int k, int freeStart, int freeEnd) {
-    Buckets bk = new Buckets();
-    long free = (long) freeEnd - freeStart;
-    boolean ownArray = free < k;
-    if (free >= 2L * k) {
-      bk.arr = sa;
-      bk.cOff = freeStart;
-      bk.bOff = freeStart + k;
-      countInts(sa, tOff, n, sa, freeStart, k);
-    } else if (!ownArray) {
-      bk.arr = sa;
-      bk.bOff = freeStart;
-    } else {
-      bk.arr = new int[k];
-      bk.bOff = 0;
-    }
+  private static void sortInts(int[] sa, int tOff, int n, int k, int freeStart, int freeEnd,
+      int[] bits, int bitsOff) {
+    boolean ownBuckets = freeEnd - freeStart < k;
+    int[] bkt = ownBuckets ? new int[k] : sa;
+    int bOff = ownBuckets ? 0 : freeStart;
 
     Arrays.fill(sa, 0, n, 0);
-    bucketsInts(sa, tOff, n, k, bk, true);
-    int m = seedLmsInts(sa, tOff, n, bk.arr, bk.bOff);
+    bucketsFromBits(bits, bitsOff, n, k, bkt, bOff, true);
+    int m = seedLmsInts(sa, tOff, n, bkt, bOff);
     if (m > 0) {
-      bucketsInts(sa, tOff, n, k, bk, false);
-      induceLInts(sa, tOff, n, bk.arr, bk.bOff, true);
-      bucketsInts(sa, tOff, n, k, bk, true);
-      induceSInts(sa, tOff, n, bk.arr, bk.bOff, true);
+      bucketsFromBits(bits, bitsOff, n, k, bkt, bOff, false);
+      induceLInts(sa, tOff, n, bkt, bOff, true);
+      bucketsFromBits(bits, bitsOff, n, k, bkt, bOff, true);
+      induceSInts(sa, tOff, n, bkt, bOff, true);
       compactLms(sa, n, m);
-
-      int names = nameLmsInts(sa, tOff, n, m);
-      if (ownArray) {
-        bk.arr = null; // not needed by the recursion; let it go so only one such array lives
+      nameLmsByComparisonInts(sa, tOff, n, m);
+      int names = compactNames(sa, n, m);
+      if (ownBuckets) {
+        bkt = null; // not needed by the recursion; drop it so only one such array is live
       }
       solveReduced(sa, n, m, names);
-      if (ownArray) {
-        bk.arr = new int[k];
+      if (ownBuckets) {
+        bkt = new int[k];
       }
 
-      lmsPositionsInts(sa, tOff, n, m);
+      lmsPositionsInts(sa, tOff, n);
       int base = n - m;
       for (int i = 0; i < m; i++) {
         sa[i] = sa[base + sa[i]];
       }
       Arrays.fill(sa, m, n, 0);
-      bucketsInts(sa, tOff, n, k, bk, true);
-      int[] b = bk.arr;
-      int bOff = bk.bOff;
+      bucketsFromBits(bits, bitsOff, n, k, bkt, bOff, true);
       for (int i = m - 1; i >= 0; i--) {
         int p = sa[i];
         sa[i] = 0;
-        sa[--b[bOff + sa[tOff + p]]] = p;
+        sa[--bkt[bOff + sa[tOff + p]]] = p;
       }
     }
-    bucketsInts(sa, tOff, n, k, bk, false);
-    induceLInts(sa, tOff, n, bk.arr, bk.bOff, false);
-    bucketsInts(sa, tOff, n, k, bk, true);
-    induceSInts(sa, tOff, n, bk.arr, bk.bOff, false);
+    bucketsFromBits(bits, bitsOff, n, k, bkt, bOff, false);
+    induceLInts(sa, tOff, n, bkt, bOff, false);
+    bucketsFromBits(bits, bitsOff, n, k, bkt, bOff, true);
+    induceSInts(sa, tOff, n, bkt, bOff, false);
   }
 
-  private static void countInts(int[] t, int tOff, int n, int[] c, int cOff, int k) {
-    Arrays.fill(c, cOff, cOff + k, 0);
-    for (int i = tOff, end = tOff + n; i < end; i++) {
-      c[cOff + t[i]]++;
-    }
-  }
-
-  /** Fills the bucket pointers with bucket ends ({@code end}) or starts. */
-  private static void bucketsInts(int[] t, int tOff, int n, int k, Buckets bk, boolean end) {
-    int[] a = bk.arr;
-    int bOff = bk.bOff;
-    int sum = 0;
-    if (bk.cOff >= 0) {
-      int cOff = bk.cOff;
-      if (end) {
-        for (int c = 0; c < k; c++) {
-          sum += a[cOff + c];
-          a[bOff + c] = sum;
+  /**
+   * Fills bkt[bOff..bOff+k) with bucket starts, or ends ({@code end}), read off the bitmap of
+   * bucket starts: one sequential pass instead of counting characters at random.
+   */
+  private static void bucketsFromBits(int[] bits, int bitsOff, int n, int k, int[] bkt, int bOff,
+      boolean end) {
+    int c = end ? bOff - 1 : bOff; // with ends, the start of bucket c is the end of bucket c-1
+    int words = (n >>> 5) + 1;
+    for (int w = 0; w < words; w++) {
+      int word = bits[bitsOff + w];
+      while (word != 0) {
+        int pos = (w << 5) + Integer.numberOfTrailingZeros(word);
+        word &= word - 1;
+        if (c >= bOff) {
+          bkt[c] = pos;
         }
-      } else {
-        for (int c = 0; c < k; c++) {
-          a[bOff + c] = sum;
-          sum += a[cOff + c];
-        }
-      }
-    } else {
-      countInts(t, tOff, n, a, bOff, k);
-      if (end) {
-        for (int c = 0; c < k; c++) {
-          sum += a[bOff + c];
-          a[bOff + c] = sum;
-        }
-      } else {
-        for (int c = 0; c < k; c++) {
-          int cnt = a[bOff + c];
-          a[bOff + c] = sum;
-          sum += cnt;
-        }
+        c++;
       }
     }
+    if (end) {
+      bkt[c] = n;
+    }
+    assert c == bOff + (end ? k - 1 : k);
   }
 
-  private static int seedLmsInts(int[] sa, int tOff, int n, int[] b, int bOff) {
+  private static int seedLmsInts(int[] sa, int tOff, int n, int[] bkt, int bOff) {
     int m = 0;
     int c1 = sa[tOff + n - 1];
     int s1 = 0;
     for (int i = n - 2; i >= 0; i--) {
       int c0 = sa[tOff + i];
-      int s0 = c0 - c1 - s1 >>> 31; // 1 iff S-type
+      int s0 = c0 - c1 - s1 >>> 31; // characters are < 2^30: no overflow
       if (s1 > s0) {
-        sa[--b[bOff + c1]] = i + 1;
+        sa[--bkt[bOff + c1]] = i + 1;
         m++;
       }
       c1 = c0;
@@ -485,7 +609,6 @@ public final class SuffixSorter {
       if (v > 0) {
         j = v - 1;
         c = sa[tOff + j];
-        // Characters are in [0, k) with k < 2^31, so the difference cannot overflow.
         int mark = j > 0 ? sa[tOff + j - 1] - c >> 31 : 0;
         sa[bkt[bOff + c]++] = j ^ mark;
         if (lmsOnly) {
@@ -511,15 +634,15 @@ public final class SuffixSorter {
     }
   }
 
-  /** Integer-text twin of {@link #nameLmsBytes}. */
-  private static int nameLmsInts(int[] sa, int tOff, int n, int m) {
+  /** Integer-text twin of {@link #nameLmsByComparisonBytes}. */
+  private static void nameLmsByComparisonInts(int[] sa, int tOff, int n, int m) {
     Arrays.fill(sa, m, n, 0);
     int next = n;
     int c1 = sa[tOff + n - 1];
     int s1 = 0;
     for (int i = n - 2; i >= 0; i--) {
       int c0 = sa[tOff + i];
-      int s0 = c0 - c1 - s1 >>> 31; // 1 iff S-type
+      int s0 = c0 - c1 - s1 >>> 31;
       if (s1 > s0) {
         int p = i + 1;
         sa[m + (p >>> 1)] = next - p + 1;
@@ -528,41 +651,35 @@ public final class SuffixSorter {
       c1 = c0;
       s1 = s0;
     }
-
-    int name = 0;
     int prev = 0;
     int prevLen = 0;
     for (int i = 0; i < m; i++) {
       int p = sa[i];
-      int slot = m + (p >>> 1);
-      int len = sa[slot];
+      int len = sa[m + (p >>> 1)];
       boolean same = len == prevLen && len <= n - p && len <= n - prev
           && Arrays.equals(sa, tOff + p, tOff + p + len, sa, tOff + prev, tOff + prev + len);
       if (!same) {
-        name++;
+        sa[i] = ~p;
         prev = p;
         prevLen = len;
       }
-      sa[slot] = name;
     }
-    compactNames(sa, n, m);
-    return name;
+    nameLmsFromGroups(sa, n, m);
   }
 
   /** Integer-text twin of {@link #lmsPositionsBytes}. */
-  private static void lmsPositionsInts(int[] sa, int tOff, int n, int m) {
+  private static void lmsPositionsInts(int[] sa, int tOff, int n) {
     int w = n - 1;
     int c1 = sa[tOff + n - 1];
     int s1 = 0;
     for (int i = n - 2; i >= 0; i--) {
       int c0 = sa[tOff + i];
-      int s0 = c0 - c1 - s1 >>> 31; // 1 iff S-type
+      int s0 = c0 - c1 - s1 >>> 31;
       if (s1 > s0) {
         sa[w--] = i + 1;
       }
       c1 = c0;
       s1 = s0;
     }
-    assert w == n - m - 1;
   }
 }
