@@ -52,7 +52,7 @@ final class BsdiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DiffOptions o = DiffOptions.defaults().withFormat(PatchFormat.fromCliName(format)).withMemory(ByteSize.parse(memory));
+        DiffOptions o = DiffOptions.defaults().withFormat(PatchFormat.writableFromCliName(format)).withMemory(ByteSize.parse(memory));
         if (threads != null) {
             o = o.withThreads(threads);
         }

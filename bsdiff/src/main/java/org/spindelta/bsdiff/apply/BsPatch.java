@@ -114,18 +114,21 @@ public final class BsPatch {
         long newSize = SignMagnitude.decode(h, 24, "new size (header byte 24)");
         if (ctrlLen < 0 || diffLen < 0 || newSize < 0 || ctrlLen > patchSize - h.length
                 || diffLen > patchSize - h.length - ctrlLen) {
+            boolean truncated = ctrlLen >= 0 && diffLen >= 0 && newSize >= 0;
             throw new CorruptInputException("BSDIFF40 header lengths out of range: control " + ctrlLen + ", diff " + diffLen
-                    + ", new size " + newSize + " in a patch of " + patchSize + " bytes");
+                    + ", new size " + newSize + " in a patch of " + patchSize + " bytes"
+                    + (truncated ? " (truncated?)" : ""));
         }
         long ctrlStart = h.length;
         long diffStart = ctrlStart + ctrlLen;
         long extraStart = diffStart + diffLen;
         long oldSize = old.size();
 
-        // Pass 1 over the small control block: every entry is checked, and the trailer found, before any write.
+        // Pass 1 over the small control block finds the trailer before any write. OLD's bounds are not
+        // applied yet: a patch for another OLD must be reported as such, not as corrupt; pass 2 checks them.
         Bsdiff40Trailer trailer;
         try (InputStream ctrl = bzip2(patch, ctrlStart, diffStart, "control block")) {
-            trailer = scanControls(ctrl, oldSize, newSize);
+            trailer = scanControls(ctrl, Long.MAX_VALUE, newSize);
         }
         if (trailer != null) {
             checkOld(old, trailer.oldSize(), trailer.oldSha256(), progress);
@@ -144,6 +147,9 @@ public final class BsPatch {
                 sink.copyExtra(extra, walk.extraLength(), "extra block");
                 walk.finish();
             }
+            // reading to the end of each stream is what makes bzip2 check its last block and stream CRCs
+            requireEnd(diff, "diff block");
+            requireEnd(extra, "extra block");
         }
         sink.flush();
         return finish(PatchFormat.BSDIFF40, sink, newSize, trailer == null ? null : trailer.newSha256());
@@ -187,6 +193,7 @@ public final class BsPatch {
                 sink.copyExtra(in, walk.extraLength(), "patch stream");
                 walk.finish();
             }
+            requireEnd(in, "patch stream");
         }
         sink.flush();
         return finish(PatchFormat.BSDIFF43, sink, newSize, null);
@@ -194,7 +201,22 @@ public final class BsPatch {
 
     // ---------------------------------------------------------------- shared
 
+    /** Reads a block stream to its end (checking its CRCs); bytes the controls did not use are an error. */
+    private static void requireEnd(InputStream in, String what) throws IOException {
+        byte[] buf = new byte[8192];
+        long extra = 0;
+        for (int n; (n = in.read(buf)) > 0; ) {
+            extra += n;
+        }
+        if (extra > 0) {
+            throw new CorruptInputException(what + " holds " + extra + " bytes more than the control entries use");
+        }
+    }
+
     private static InputStream bzip2(FileChannel patch, long start, long end, String what) throws IOException {
+        if (start >= end) {
+            throw new CorruptInputException(what + " is empty: the patch is truncated");
+        }
         InputStream raw = new BufferedInputStream(new ChannelInput(patch, start, end), STREAM_BUFFER);
         // decompressConcatenated=false: bsdiff 4.3 reads exactly one bzip2 stream per block (BZ2_bzRead)
         return DecodedStream.open(() -> new BZip2CompressorInputStream(raw, false), what);

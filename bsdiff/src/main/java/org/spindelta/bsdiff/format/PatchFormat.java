@@ -36,6 +36,23 @@ public enum PatchFormat {
     }
 
     /**
+     * A format to write.
+     *
+     * @throws IllegalArgumentException naming the writable formats when {@code name} is none of them
+     */
+    public static PatchFormat writableFromCliName(String name) {
+        for (PatchFormat f : values()) {
+            if (f.writable && f.cliName.equals(name.toLowerCase(Locale.ROOT))) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("cannot write patch format '" + name + "'; expected one of "
+                + Arrays.stream(values()).filter(PatchFormat::writable).map(PatchFormat::cliName)
+                        .collect(Collectors.joining(", "))
+                + (name.equalsIgnoreCase(BSDIFF43.cliName) ? " (bsdiff43 is read-only)" : ""));
+    }
+
+    /**
      * @throws IllegalArgumentException naming the accepted values when {@code name} is none of them
      */
     public static PatchFormat fromCliName(String name) {

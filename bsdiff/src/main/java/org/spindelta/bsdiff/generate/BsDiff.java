@@ -65,7 +65,7 @@ public final class BsDiff {
             MemoryPlan mp = MemoryPlan.of(oldSize, newSize, options);
             Path tempDir = patchFile.toAbsolutePath().getParent();
             DiffSummary summary;
-            try (PatchWriter writer = writer(options.format(), out.channel(), tempDir)) {
+            try (PatchWriter writer = writer(options.format(), out.channel(), tempDir, options.threads())) {
                 summary = mp.whole()
                         ? new Whole(old, nw, oldSize, newSize, mp, options, writer, progress).run()
                         : new Windowed(old, nw, oldSize, newSize, mp, options, writer, progress).run();
@@ -76,10 +76,10 @@ public final class BsDiff {
         }
     }
 
-    private static PatchWriter writer(PatchFormat format, FileChannel patch, Path tempDir)
+    private static PatchWriter writer(PatchFormat format, FileChannel patch, Path tempDir, int threads)
             throws IOException {
         return switch (format) {
-            case BSDIFF40 -> new Bsdiff40Writer(patch, tempDir);
+            case BSDIFF40 -> new Bsdiff40Writer(patch, tempDir, threads);
             case SPDW_XZ -> new SpdwWriter(patch, WindowCodec.XZ);
             case SPDW_ZSTD -> new SpdwWriter(patch, WindowCodec.ZSTD);
             case BSDIFF43 -> throw new IllegalArgumentException("BSDIFF43 is read-only");

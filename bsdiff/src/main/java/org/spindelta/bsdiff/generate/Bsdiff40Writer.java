@@ -20,9 +20,9 @@ import org.spindelta.bsdiff.format.SignMagnitude;
 /**
  * Writes BSDIFF40 exactly as bsdiff 4.3 lays it out (header, then control, diff and extra blocks,
  * each ONE bzip2 stream at level 9, since bspatch's BZ2_bzRead stops at the first stream end),
- * plus spindelta's trailer after the last control triple. Diff and extra blocks are compressed on
- * two threads of their own, into temporary files beside the patch, and copied behind the header
- * once their lengths are known.
+ * plus spindelta's trailer after the last control triple. Diff and extra blocks are fed by two
+ * threads of their own and compressed block by block on a pool ({@link SplicedBzip2}), into
+ * temporary files beside the patch, and copied behind the header once their lengths are known.
  */
 final class Bsdiff40Writer implements PatchWriter {
     private final FileChannel patch;
@@ -34,6 +34,7 @@ final class Bsdiff40Writer implements PatchWriter {
     private final OutputStream extra;
     private final ExecutorService diffThread = Executors.newSingleThreadExecutor(daemon("bzip2-diff"));
     private final ExecutorService extraThread = Executors.newSingleThreadExecutor(daemon("bzip2-extra"));
+    private final ExecutorService blockPool;
     private final byte[] triple = new byte[FormatConstants.CONTROL_ENTRY_SIZE];
 
     // the previous record waits for the next one to know its seek (BSDIFF40 seeks are relative)
@@ -45,19 +46,20 @@ final class Bsdiff40Writer implements PatchWriter {
     private CompletableFuture<Void> lastDiff = CompletableFuture.completedFuture(null);
     private CompletableFuture<Void> lastExtra = CompletableFuture.completedFuture(null);
 
-    Bsdiff40Writer(FileChannel patch, Path tempDir) throws IOException {
+    /** @param threads bzip2 blocks compressed at once */
+    Bsdiff40Writer(FileChannel patch, Path tempDir, int threads) throws IOException {
         this.patch = patch;
+        blockPool = Executors.newFixedThreadPool(threads, daemon("bzip2-block"));
         ctrlFile = Files.createTempFile(tempDir, ".spindelta-", ".ctrl");
         diffFile = Files.createTempFile(tempDir, ".spindelta-", ".diff");
         extraFile = Files.createTempFile(tempDir, ".spindelta-", ".extra");
-        ctrl = bzip2(ctrlFile);
-        diff = bzip2(diffFile);
-        extra = bzip2(extraFile);
+        ctrl = new BZip2CompressorOutputStream(buffered(ctrlFile), FormatConstants.BZIP2_LEVEL);
+        diff = new SplicedBzip2(buffered(diffFile), blockPool, threads + 1);
+        extra = new SplicedBzip2(buffered(extraFile), blockPool, threads + 1);
     }
 
-    private static OutputStream bzip2(Path file) throws IOException {
-        return new BZip2CompressorOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16),
-                FormatConstants.BZIP2_LEVEL);
+    private static OutputStream buffered(Path file) throws IOException {
+        return new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -174,6 +176,7 @@ final class Bsdiff40Writer implements PatchWriter {
     public void close() throws IOException {
         diffThread.shutdownNow();
         extraThread.shutdownNow();
+        blockPool.shutdownNow();
         for (Path p : new Path[] {ctrlFile, diffFile, extraFile}) {
             Files.deleteIfExists(p);
         }

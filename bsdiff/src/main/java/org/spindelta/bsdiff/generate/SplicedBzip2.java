@@ -1,0 +1,191 @@
+package org.spindelta.bsdiff.generate;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+
+/**
+ * ONE bzip2 stream (what bspatch 4.3 requires of each BSDIFF40 block) compressed on several
+ * threads, the way lbzip2 does it: the input is cut into chunks small enough to become exactly one
+ * bzip2 block each, every chunk is compressed as a stream of its own on the pool, and the block
+ * bits are spliced, in order, between a single stream header and a single end-of-stream marker
+ * whose combined CRC is recomputed ({@code crc = rotl(crc, 1) ^ blockCrc}, bzip2's
+ * {@code BZ2_bzCompressEnd} bookkeeping).
+ *
+ * <p>Why a chunk is one block: level 9 allows 900,000 − 19 bytes per block after the first
+ * run-length stage, which expands input by at most 5/4 (four equal bytes become five), so
+ * {@link #CHUNK} × 5/4 fits.
+ */
+final class SplicedBzip2 extends OutputStream {
+    static final int LEVEL = 9;
+    static final int CHUNK = 700_000;
+    private static final long BLOCK_MAGIC = 0x314159265359L;
+    private static final long END_MAGIC = 0x177245385090L;
+    private static final int HEADER_BITS = 32; // "BZh9"
+
+    private final OutputStream sink;
+    private final ExecutorService pool;
+    private final int maxPending;
+    private final Deque<Future<byte[]>> pending = new ArrayDeque<>();
+    private byte[] chunk = new byte[CHUNK];
+    private int fill;
+    private int combinedCrc;
+    private long bitBuffer;
+    private int bitCount;
+    private boolean closed;
+
+    /**
+     * @param maxPending compressed chunks in flight at most (bounds memory: about 9 MiB each while
+     *     compressing)
+     */
+    SplicedBzip2(OutputStream sink, ExecutorService pool, int maxPending) throws IOException {
+        this.sink = sink;
+        this.pool = pool;
+        this.maxPending = Math.max(1, maxPending);
+        sink.write(new byte[] {'B', 'Z', 'h', (byte) ('0' + LEVEL)});
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        while (len > 0) {
+            int n = Math.min(len, CHUNK - fill);
+            System.arraycopy(b, off, chunk, fill, n);
+            fill += n;
+            off += n;
+            len -= n;
+            if (fill == CHUNK) {
+                submit();
+            }
+        }
+    }
+
+    private void submit() throws IOException {
+        final byte[] data = chunk;
+        final int length = fill;
+        pending.add(pool.submit(() -> compressOne(data, length)));
+        chunk = new byte[CHUNK];
+        fill = 0;
+        while (pending.size() >= maxPending) {
+            splice(await(pending.poll()));
+        }
+    }
+
+    static byte[] compressOne(byte[] data, int length) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(length / 2 + 64);
+        try (BZip2CompressorOutputStream bz = new BZip2CompressorOutputStream(out, LEVEL)) {
+            bz.write(data, 0, length);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] await(Future<byte[]> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while compressing");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    /** Appends the one block of a single-block stream. */
+    private void splice(byte[] stream) throws IOException {
+        long totalBits = 8L * stream.length;
+        int blockCrc = (int) bits(stream, HEADER_BITS + 48, 32);
+        if (bits(stream, HEADER_BITS, 48) != BLOCK_MAGIC) {
+            throw new IllegalStateException("bzip2 chunk does not start with a block");
+        }
+        long end = -1;
+        for (int pad = 0; pad < 8 && end < 0; pad++) {
+            long at = totalBits - pad - 80;
+            if (bits(stream, at, 48) == END_MAGIC && (int) bits(stream, at + 48, 32) == blockCrc) {
+                end = at;
+            }
+        }
+        if (end < 0) {
+            throw new IllegalStateException("bzip2 chunk is not a single-block stream");
+        }
+        combinedCrc = Integer.rotateLeft(combinedCrc, 1) ^ blockCrc;
+        copyBits(stream, HEADER_BITS, end);
+    }
+
+    /** {@code n} (at most 56) bits of {@code b} from bit {@code at}, most significant first. */
+    private static long bits(byte[] b, long at, int n) {
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            long bit = at + i;
+            v = (v << 1) | ((b[(int) (bit >>> 3)] >>> (7 - (bit & 7))) & 1);
+        }
+        return v;
+    }
+
+    private void copyBits(byte[] b, long from, long to) throws IOException {
+        long bit = from;
+        while (bit < to && (bit & 7) != 0) {
+            putBits((b[(int) (bit >>> 3)] >>> (7 - (bit & 7))) & 1, 1);
+            bit++;
+        }
+        int fullEnd = (int) (to >>> 3);
+        for (int i = (int) (bit >>> 3); i < fullEnd; i++) {
+            putBits(b[i] & 0xFF, 8);
+        }
+        for (bit = Math.max(bit, (long) fullEnd << 3); bit < to; bit++) {
+            putBits((b[(int) (bit >>> 3)] >>> (7 - (bit & 7))) & 1, 1);
+        }
+    }
+
+    private final byte[] outBuf = new byte[1 << 16];
+    private int outFill;
+
+    private void putBits(long value, int n) throws IOException {
+        bitBuffer = (bitBuffer << n) | (value & ((1L << n) - 1));
+        bitCount += n;
+        while (bitCount >= 8) {
+            bitCount -= 8;
+            outBuf[outFill++] = (byte) (bitBuffer >>> bitCount);
+            if (outFill == outBuf.length) {
+                sink.write(outBuf, 0, outFill);
+                outFill = 0;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (fill > 0) {
+            submit();
+        }
+        while (!pending.isEmpty()) {
+            splice(await(pending.poll()));
+        }
+        putBits(END_MAGIC >>> 24, 24);
+        putBits(END_MAGIC & 0xFFFFFF, 24);
+        putBits(combinedCrc & 0xFFFFFFFFL, 32);
+        if (bitCount > 0) {
+            putBits(0, 8 - bitCount);
+        }
+        sink.write(outBuf, 0, outFill);
+        outFill = 0;
+        sink.close();
+    }
+
+}
