@@ -30,7 +30,7 @@ final class BsdiffCommand implements Callable<Integer> {
             description = "bsdiff40, spdw-xz or spdw-zstd (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--memory", defaultValue = "512M", paramLabel = "SIZE",
+    @Option(names = "--memory", defaultValue = "320M", paramLabel = "SIZE",
             description = "Memory the diff may hold, e.g. 256M, 1G (default: ${DEFAULT-VALUE}). Larger inputs are "
                     + "diffed in windows.")
     String memory;

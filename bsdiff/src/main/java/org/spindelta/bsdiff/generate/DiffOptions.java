@@ -14,8 +14,8 @@ import org.spindelta.core.ByteSize;
  *     to force windowing on small files
  */
 public record DiffOptions(PatchFormat format, long memory, int threads, long maxWindow) {
-    /** Default cap: a diff of two ~110 MB live images stays near half of what bsdiff 4.3 needs. */
-    public static final long DEFAULT_MEMORY = 512L << 20;
+    /** Default cap: a diff of two ~110 MB live images then peaks near 0.45x of what bsdiff 4.3 needs. */
+    public static final long DEFAULT_MEMORY = 320L << 20;
     /** Below this the fixed buffers alone (bzip2 compressors, I/O) leave no room for windows. */
     public static final long MIN_MEMORY = 96L << 20;
     public static final int MAX_THREADS = 256;
