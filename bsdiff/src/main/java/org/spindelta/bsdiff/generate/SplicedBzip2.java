@@ -18,13 +18,20 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream
  * whose combined CRC is recomputed ({@code crc = rotl(crc, 1) ^ blockCrc}, bzip2's
  * {@code BZ2_bzCompressEnd} bookkeeping).
  *
- * <p>Why a chunk is one block: level 9 allows 900,000 − 19 bytes per block after the first
- * run-length stage, which expands input by at most 5/4 (four equal bytes become five), so
- * {@link #CHUNK} × 5/4 fits.
+ * <p>Chunks are cut where serial bzip2 would end its blocks: the writer follows bzip2's first
+ * run-length stage (a run of 4 to 255 equal bytes becomes 5 bytes, shorter runs stay as they are)
+ * and closes a chunk before its encoded size could pass the level-9 block limit, so a chunk is
+ * always one block and long zero runs (most of a diff block) pack as densely as bsdiff 4.3's. A
+ * chunk never holds more than {@link #MAX_CHUNK} input bytes, which bounds memory.
  */
 final class SplicedBzip2 extends OutputStream {
     static final int LEVEL = 9;
-    static final int CHUNK = 700_000;
+    /** commons-compress ends a block once 900,000 − 20 encoded bytes are reached; keep a run's 5 bytes clear of it. */
+    static final int BLOCK_LIMIT = LEVEL * 100_000 - 20 - 5;
+    /** Input bytes per chunk at most (a block of all-zero runs could otherwise take 45 MB). */
+    static final int MAX_CHUNK = 4 << 20;
+    /** bzip2 runs are at most this long before the first stage starts a new one. */
+    private static final int MAX_RUN = 255;
     private static final long BLOCK_MAGIC = 0x314159265359L;
     private static final long END_MAGIC = 0x177245385090L;
     private static final int HEADER_BITS = 32; // "BZh9"
@@ -33,8 +40,12 @@ final class SplicedBzip2 extends OutputStream {
     private final ExecutorService pool;
     private final int maxPending;
     private final Deque<Future<byte[]>> pending = new ArrayDeque<>();
-    private byte[] chunk = new byte[CHUNK];
+    private byte[] chunk = new byte[MAX_CHUNK];
     private int fill;
+    // the first run-length stage as bzip2 would see this chunk: encoded size so far and the open run
+    private int encoded;
+    private int runByte = -1;
+    private int runLength;
     private int combinedCrc;
     private long bitBuffer;
     private int bitCount;
@@ -58,15 +69,25 @@ final class SplicedBzip2 extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        while (len > 0) {
-            int n = Math.min(len, CHUNK - fill);
-            System.arraycopy(b, off, chunk, fill, n);
-            fill += n;
-            off += n;
-            len -= n;
-            if (fill == CHUNK) {
+        for (int i = off; i < off + len; i++) {
+            if (fill == MAX_CHUNK) {
                 submit();
             }
+            int v = b[i] & 0xFF;
+            if (v == runByte && runLength < MAX_RUN) {
+                runLength++;
+                if (runLength <= 4) {
+                    encoded += runLength == 4 ? 2 : 1; // a run of 4..255 costs 4 bytes plus a count byte
+                }
+            } else {
+                if (encoded + 1 > BLOCK_LIMIT) {
+                    submit();
+                }
+                runByte = v;
+                runLength = 1;
+                encoded++;
+            }
+            chunk[fill++] = (byte) v;
         }
     }
 
@@ -74,8 +95,11 @@ final class SplicedBzip2 extends OutputStream {
         final byte[] data = chunk;
         final int length = fill;
         pending.add(pool.submit(() -> compressOne(data, length)));
-        chunk = new byte[CHUNK];
+        chunk = new byte[MAX_CHUNK];
         fill = 0;
+        encoded = 0;
+        runByte = -1;
+        runLength = 0;
         while (pending.size() >= maxPending) {
             splice(await(pending.poll()));
         }
