@@ -56,15 +56,8 @@ final class BsdiffCommand implements Callable<Integer> {
         if (threads != null) {
             o = o.withThreads(threads);
         }
-        DiffSummary s;
-        var progress = common.progress();
-        try {
-            s = BsDiff.diff(oldFile, newFile, patchFile, o, progress);
-        } finally {
-            if (progress instanceof TerminalProgress t) {
-                t.close();
-            }
-        }
+        DiffOptions options = o;
+        DiffSummary s = common.withProgress(p -> BsDiff.diff(oldFile, newFile, patchFile, options, p));
         var out = spec.commandLine().getOut();
         if (verbose) {
             for (WindowPlan w : s.windows()) {

@@ -39,15 +39,7 @@ final class BspatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ApplyOptions o = threads == null ? ApplyOptions.defaults() : new ApplyOptions(threads);
-        var progress = common.progress();
-        ApplyResult r;
-        try {
-            r = BsPatch.apply(oldFile, patchFile, newFile, o, progress);
-        } finally {
-            if (progress instanceof TerminalProgress t) {
-                t.close();
-            }
-        }
+        ApplyResult r = common.withProgress(p -> BsPatch.apply(oldFile, patchFile, newFile, o, p));
         if (!common.quiet) {
             spec.commandLine().getOut().println(r.format().cliName() + ": wrote " + ByteSize.format(r.newSize()) + ", sha256 "
                     + Sha256.hex(r.newSha256()) + (r.checksumVerified() ? " (verified against the patch)"

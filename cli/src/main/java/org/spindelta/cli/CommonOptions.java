@@ -11,7 +11,19 @@ final class CommonOptions {
     @Option(names = "--debug", description = "Print stack traces of errors.")
     boolean debug;
 
-    Progress progress() {
-        return quiet || System.console() == null ? Progress.NONE : new TerminalProgress();
+    /** Work that reports progress. */
+    @FunctionalInterface
+    interface Task<T> {
+        T run(Progress progress) throws Exception;
+    }
+
+    /** Runs {@code task} with a progress bar on a terminal (none with -q or when not a terminal). */
+    <T> T withProgress(Task<T> task) throws Exception {
+        if (quiet || System.console() == null) {
+            return task.run(Progress.NONE);
+        }
+        try (TerminalProgress bar = new TerminalProgress()) {
+            return task.run(bar);
+        }
     }
 }

@@ -4,10 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.spindelta.bsdiff.format.Bsdiff40Trailer;
@@ -17,6 +14,7 @@ import org.spindelta.bsdiff.format.SignMagnitude;
 import org.spindelta.core.ChannelInput;
 import org.spindelta.core.CorruptInputException;
 import org.spindelta.core.FormatException;
+import org.spindelta.core.InputFile;
 import org.spindelta.core.Progress;
 import org.spindelta.core.Sha256;
 import org.spindelta.core.SpindeltaException;
@@ -62,9 +60,9 @@ public final class BsPatch {
      */
     public static ApplyResult apply(Path oldFile, Path patchFile, Path newFile, ApplyOptions options, Progress progress)
             throws IOException {
-        refuseOverwritingInputs(newFile, oldFile, patchFile);
-        try (FileChannel old = openInput(oldFile, "OLD");
-                FileChannel patch = openInput(patchFile, "PATCH");
+        InputFile.refuseAsOutput(newFile, oldFile, patchFile);
+        try (FileChannel old = InputFile.open(oldFile, "OLD");
+                FileChannel patch = InputFile.open(patchFile, "PATCH");
                 StagedOutput out = StagedOutput.create(newFile)) {
             PatchFormat format = detect(patch);
             ApplyResult result = switch (format) {
@@ -74,28 +72,6 @@ public final class BsPatch {
             };
             out.commit();
             return result;
-        }
-    }
-
-    static FileChannel openInput(Path file, String role) throws IOException {
-        if (Files.isDirectory(file)) {
-            throw new SpindeltaException(role + " " + file + " is a directory");
-        }
-        try {
-            return FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw new SpindeltaException(role + " " + file + " does not exist");
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new SpindeltaException(role + " " + file + " is not readable (permission denied)");
-        }
-    }
-
-    /** Outputs replace their target by rename; an input named as output would be lost. */
-    static void refuseOverwritingInputs(Path out, Path... inputs) throws IOException {
-        for (Path in : inputs) {
-            if (Files.exists(out) && Files.exists(in) && Files.isSameFile(out, in)) {
-                throw new SpindeltaException("output " + out + " is also an input; choose another output file");
-            }
         }
     }
 
@@ -139,17 +115,8 @@ public final class BsPatch {
         try (InputStream ctrl = bzip2(patch, ctrlStart, diffStart, "control block");
                 InputStream diff = bzip2(patch, diffStart, extraStart, "diff block");
                 InputStream extra = bzip2(patch, extraStart, patchSize, "extra block")) {
-            OldReader oldReader = new OldReader(old, oldSize);
-            ControlWalk walk = new ControlWalk(oldSize, newSize);
-            while (walk.hasNext()) {
-                walk.next(ctrl, "control block");
-                sink.addDiff(diff, oldReader, walk.oldPos(), walk.diffLength(), "diff block");
-                sink.copyExtra(extra, walk.extraLength(), "extra block");
-                walk.finish();
-            }
-            // reading to the end of each stream is what makes bzip2 check its last block and stream CRCs
-            requireEnd(diff, "diff block");
-            requireEnd(extra, "extra block");
+            applyControls(ctrl, "control block", diff, "diff block", extra, "extra block",
+                    new OldReader(old, oldSize), sink, newSize);
         }
         sink.flush();
         return finish(PatchFormat.BSDIFF40, sink, newSize, trailer == null ? null : trailer.newSha256());
@@ -185,21 +152,34 @@ public final class BsPatch {
         progress.start("apply", newSize);
         NewSink sink = new NewSink(out.channel(), 0, progress, true);
         try (InputStream in = bzip2(patch, h.length, patchSize, "patch stream")) {
-            OldReader oldReader = new OldReader(old, oldSize);
-            ControlWalk walk = new ControlWalk(oldSize, newSize);
-            while (walk.hasNext()) {
-                walk.next(in, "patch stream");
-                sink.addDiff(in, oldReader, walk.oldPos(), walk.diffLength(), "patch stream");
-                sink.copyExtra(in, walk.extraLength(), "patch stream");
-                walk.finish();
-            }
-            requireEnd(in, "patch stream");
+            applyControls(in, "patch stream", in, "patch stream", in, "patch stream", new OldReader(old, oldSize),
+                    sink, newSize);
         }
         sink.flush();
         return finish(PatchFormat.BSDIFF43, sink, newSize, null);
     }
 
     // ---------------------------------------------------------------- shared
+
+    /**
+     * bspatch.c's loop: for each checked control triple, add diff bytes to OLD's, copy extra bytes.
+     * BSDIFF40 passes three streams, BSDIFF43 the same interleaved stream three times.
+     */
+    private static void applyControls(InputStream ctrl, String ctrlName, InputStream diff, String diffName,
+            InputStream extra, String extraName, OldReader old, NewSink sink, long newSize) throws IOException {
+        ControlWalk walk = new ControlWalk(old.size(), newSize);
+        while (walk.hasNext()) {
+            walk.next(ctrl, ctrlName);
+            sink.addDiff(diff, old, walk.oldPos(), walk.diffLength(), diffName);
+            sink.copyExtra(extra, walk.extraLength(), extraName);
+            walk.finish();
+        }
+        // reading to the end of each stream is what makes bzip2 check its last block and stream CRCs
+        requireEnd(diff, diffName);
+        if (extra != diff) {
+            requireEnd(extra, extraName);
+        }
+    }
 
     /** Reads a block stream to its end (checking its CRCs); bytes the controls did not use are an error. */
     private static void requireEnd(InputStream in, String what) throws IOException {

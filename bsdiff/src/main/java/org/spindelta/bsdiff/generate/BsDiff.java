@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,6 +21,7 @@ import org.spindelta.bsdiff.format.PatchFormat;
 import org.spindelta.bsdiff.format.WindowCodec;
 import org.spindelta.core.ByteSize;
 import org.spindelta.core.ChannelInput;
+import org.spindelta.core.InputFile;
 import org.spindelta.core.LimitExceededException;
 import org.spindelta.core.Progress;
 import org.spindelta.core.Sha256;
@@ -52,13 +51,9 @@ public final class BsDiff {
             throw new LimitExceededException("--memory " + ByteSize.format(options.memory()) + " exceeds the JVM heap ("
                     + ByteSize.format(heap) + "); lower it or raise -Xmx (SPINDELTA_JAVA_OPTS)", options.memory(), heap);
         }
-        for (Path in : new Path[] {oldFile, newFile}) {
-            if (Files.exists(patchFile) && Files.exists(in) && Files.isSameFile(patchFile, in)) {
-                throw new SpindeltaException("output " + patchFile + " is also an input; choose another output file");
-            }
-        }
-        try (FileChannel old = open(oldFile, "OLD");
-                FileChannel nw = open(newFile, "NEW");
+        InputFile.refuseAsOutput(patchFile, oldFile, newFile);
+        try (FileChannel old = InputFile.open(oldFile, "OLD");
+                FileChannel nw = InputFile.open(newFile, "NEW");
                 StagedOutput out = StagedOutput.create(patchFile)) {
             long oldSize = old.size();
             long newSize = nw.size();
@@ -84,19 +79,6 @@ public final class BsDiff {
             case SPDW_ZSTD -> new SpdwWriter(patch, WindowCodec.ZSTD);
             case BSDIFF43 -> throw new IllegalArgumentException("BSDIFF43 is read-only");
         };
-    }
-
-    private static FileChannel open(Path file, String role) throws IOException {
-        if (Files.isDirectory(file)) {
-            throw new SpindeltaException(role + " " + file + " is a directory");
-        }
-        try {
-            return FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw new SpindeltaException(role + " " + file + " does not exist");
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new SpindeltaException(role + " " + file + " is not readable (permission denied)");
-        }
     }
 
     /** Shared driver: runs window jobs on a pool, hands results to the writer in order, bounds what is alive. */
