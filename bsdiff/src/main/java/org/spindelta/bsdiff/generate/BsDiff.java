@@ -57,10 +57,14 @@ public final class BsDiff {
                 StagedOutput out = StagedOutput.create(patchFile)) {
             long oldSize = old.size();
             long newSize = nw.size();
-            MemoryPlan mp = MemoryPlan.of(oldSize, newSize, options);
+            PatchFormat f = options.format();
+            MemoryPlan mp = f.windowed()
+                    ? MemoryPlan.of(oldSize, newSize, options, SpdwWriter.compressorBytes(codec(f)), 2)
+                    : MemoryPlan.of(oldSize, newSize, options, Bsdiff40Writer.compressorBytes(), 1);
             Path tempDir = patchFile.toAbsolutePath().getParent();
             DiffSummary summary;
-            try (PatchWriter writer = writer(options.format(), out.channel(), tempDir, options.threads())) {
+            try (PatchWriter writer = f.windowed() ? new SpdwWriter(out.channel(), codec(f), mp.window())
+                    : new Bsdiff40Writer(out.channel(), tempDir, options.threads())) {
                 summary = mp.whole()
                         ? new Whole(old, nw, oldSize, newSize, mp, options, writer, progress).run()
                         : new Windowed(old, nw, oldSize, newSize, mp, options, writer, progress).run();
@@ -71,14 +75,8 @@ public final class BsDiff {
         }
     }
 
-    private static PatchWriter writer(PatchFormat format, FileChannel patch, Path tempDir, int threads)
-            throws IOException {
-        return switch (format) {
-            case BSDIFF40 -> new Bsdiff40Writer(patch, tempDir, threads);
-            case SPDW_XZ -> new SpdwWriter(patch, WindowCodec.XZ);
-            case SPDW_ZSTD -> new SpdwWriter(patch, WindowCodec.ZSTD);
-            case BSDIFF43 -> throw new IllegalArgumentException("BSDIFF43 is read-only");
-        };
+    private static WindowCodec codec(PatchFormat f) {
+        return f == PatchFormat.SPDW_XZ ? WindowCodec.XZ : WindowCodec.ZSTD;
     }
 
     /** Shared driver: runs window jobs on a pool, hands results to the writer in order, bounds what is alive. */

@@ -54,8 +54,16 @@ final class Bsdiff40Writer implements PatchWriter {
         diffFile = Files.createTempFile(tempDir, ".spindelta-", ".diff");
         extraFile = Files.createTempFile(tempDir, ".spindelta-", ".extra");
         ctrl = new BZip2CompressorOutputStream(buffered(ctrlFile), FormatConstants.BZIP2_LEVEL);
-        diff = new SplicedBzip2(buffered(diffFile), blockPool, threads + 1);
-        extra = new SplicedBzip2(buffered(extraFile), blockPool, threads + 1);
+        diff = new SplicedBzip2(buffered(diffFile), blockPool, threads);
+        extra = new SplicedBzip2(buffered(extraFile), blockPool, threads);
+    }
+
+    /**
+     * Memory per thread for {@link MemoryPlan}: each of the two spliced streams keeps up to one chunk
+     * per thread in flight (one more chunk per stream, being filled, is within MemoryPlan.FIXED).
+     */
+    static long compressorBytes() {
+        return 2 * SplicedBzip2.BYTES_PER_CHUNK;
     }
 
     private static OutputStream buffered(Path file) throws IOException {

@@ -10,14 +10,17 @@ import org.spindelta.core.LimitExceededException;
  * and the coarse index over OLD is shared.
  *
  * <pre>
- * whole:    old + tables(old) + 2·new (NEW + its diff bytes in flight)             + FIXED
- * windowed: T·(R + tables(R) + W) + (T + 3)·W (pooled result buffers) + index     + FIXED
- *           with R = 2W, and tables(R) = 4R (suffix array) + R/2 (4-gram filter) + 2.25 MiB
+ * whole:    old + tables(old) + (1 + c)·new (NEW + its results in flight)      + T·codec + FIXED
+ * windowed: T·(R + tables(R) + W) + (T + 3)·c·W (pooled result buffers) + index + T·codec + FIXED
+ *           with R = 2W, tables(R) = 4R (suffix array) + R/2 (4-gram filter) + 2.25 MiB,
+ *           c = copies of a result the format keeps (SPDW: bytes + compressed stream = 2),
+ *           codec = memory of one worker's compressor (SPDW: xz ~94 MiB, zstd ~100 MiB;
+ *           BSDIFF40: two bzip2 chunks in flight, ~32 MiB)
  * </pre>
  * The largest window that fits is found by bisection, since tables(R) is not linear.
  */
 public record MemoryPlan(boolean whole, long window, long region, int spacingBits, long indexBytes, int windows) {
-    /** JVM-side fixed cost: three bzip2 compressors (~7 MiB each at level 9), I/O buffers, slack. */
+    /** Fixed cost: the control block's bzip2 compressor (~8 MiB), chunks being filled, I/O buffers, slack. */
     static final long FIXED = 48L << 20;
     /** Java arrays are int-indexed; keep clear of the VM's header slack. */
     static final long MAX_ARRAY = Integer.MAX_VALUE - 64;
@@ -27,20 +30,30 @@ public record MemoryPlan(boolean whole, long window, long region, int spacingBit
     static final int INDEX_SHARE = 8;
 
     static MemoryPlan of(long oldSize, long newSize, DiffOptions o) throws LimitExceededException {
-        long wholeNeed = wholeBytes(oldSize, newSize);
+        return of(oldSize, newSize, o, 0, 1);
+    }
+
+    /**
+     * @param codecBytes memory of one worker's window compressor
+     * @param copies copies of a window result alive until it is written (1 or 2)
+     */
+    static MemoryPlan of(long oldSize, long newSize, DiffOptions o, long codecBytes, int copies)
+            throws LimitExceededException {
+        long fixed = FIXED + (long) o.threads() * codecBytes;
+        long wholeNeed = wholeBytes(oldSize, newSize, copies) - FIXED + fixed;
         boolean forced = o.maxWindow() > 0 && o.maxWindow() < newSize;
         if (!forced && oldSize <= MAX_ARRAY && newSize <= MAX_ARRAY && wholeNeed <= o.memory()) {
             return new MemoryPlan(true, newSize, oldSize, 0, 0, segments(newSize, o.threads()));
         }
         int bits = OldIndex.spacingBitsFor(oldSize, o.memory() / INDEX_SHARE);
         long index = OldIndex.bytesFor(oldSize, bits);
-        long avail = o.memory() - FIXED - index;
+        long avail = o.memory() - fixed - index;
         int t = o.threads();
         long lo = 0;
         long hi = MAX_ARRAY / 2;
         while (lo < hi) {
             long mid = (lo + hi + 1) >>> 1;
-            if (windowedBytes(mid, t) <= avail) {
+            if (windowedBytes(mid, t, copies) <= avail) {
                 lo = mid;
             } else {
                 hi = mid - 1;
@@ -52,7 +65,7 @@ public record MemoryPlan(boolean whole, long window, long region, int spacingBit
         }
         w = Math.min(w, Math.max(1, newSize));
         if (w < Math.min(MIN_WINDOW, Math.max(1, newSize)) && o.maxWindow() == 0) {
-            long need = FIXED + index + windowedBytes(MIN_WINDOW, t);
+            long need = fixed + index + windowedBytes(MIN_WINDOW, t, copies);
             throw new LimitExceededException("--memory " + ByteSize.format(o.memory()) + " is too small for " + t
                     + " thread(s) on these files: need at least " + ByteSize.format(need), need, o.memory());
         }
@@ -72,14 +85,14 @@ public record MemoryPlan(boolean whole, long window, long region, int spacingBit
         return (int) Math.max(1, n);
     }
 
-    static long wholeBytes(long oldSize, long newSize) {
-        return oldSize + MatchIndex.Tables.bytesFor(oldSize) + 2 * newSize + FIXED;
+    static long wholeBytes(long oldSize, long newSize, int copies) {
+        return oldSize + MatchIndex.Tables.bytesFor(oldSize) + (1L + copies) * newSize + FIXED;
     }
 
-    /** Window buffers of T workers plus pooled results, without the index and FIXED. */
-    static long windowedBytes(long window, int threads) {
+    /** Window buffers of T workers plus pooled results, without the index, codecs and FIXED. */
+    static long windowedBytes(long window, int threads, int copies) {
         long region = 2 * window;
-        return threads * (region + MatchIndex.Tables.bytesFor(region) + window) + (threads + 3L) * window;
+        return threads * (region + MatchIndex.Tables.bytesFor(region) + window) + (threads + 3L) * copies * window;
     }
 
     /**
@@ -90,10 +103,7 @@ public record MemoryPlan(boolean whole, long window, long region, int spacingBit
         return threads + 3;
     }
 
-    /** Bytes the plan expects to hold at its peak (for reports). */
-    public long expectedBytes(long oldSize, long newSize, int threads) {
-        return whole ? wholeBytes(oldSize, newSize) : windowedBytes(window, threads) + indexBytes + FIXED;
-    }
+
 
     @Override
     public String toString() {

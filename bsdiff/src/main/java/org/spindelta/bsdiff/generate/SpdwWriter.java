@@ -25,6 +25,25 @@ final class SpdwWriter implements PatchWriter {
     static final int XZ_PRESET = 6;
     /** zstd level: 19 is the strongest non-ultra level; windows are small enough for its speed. */
     static final int ZSTD_LEVEL = 19;
+    /** Native memory of one level-19 zstd context, measured (RSS) while compressing an 8 MiB window. */
+    static final long ZSTD_CONTEXT_BYTES = 100L << 20;
+    /** xz dictionaries never need to exceed the window they compress. */
+    static final int XZ_MIN_DICT = 1 << 16;
+
+    /**
+     * Memory one worker's compressor takes while it compresses a window: what {@link MemoryPlan} must
+     * reserve per thread for this codec (xz-java reports its encoder's; zstd's is measured).
+     */
+    static long compressorBytes(WindowCodec codec) {
+        try {
+            return switch (codec) {
+                case XZ -> new LZMA2Options(XZ_PRESET).getEncoderMemoryUsage() * 1024L;
+                case ZSTD -> ZSTD_CONTEXT_BYTES;
+            };
+        } catch (org.tukaani.xz.UnsupportedOptionsException e) {
+            throw new IllegalStateException("xz preset " + XZ_PRESET + " is always supported", e);
+        }
+    }
 
     private final FileChannel patch;
     private final WindowCodec codec;
@@ -32,10 +51,13 @@ final class SpdwWriter implements PatchWriter {
     private long[] windowCompressed;
     private long[] windowStream;
     private long position;
+    private final int maxWindow;
 
-    SpdwWriter(FileChannel patch, WindowCodec codec) {
+    /** @param maxWindow the largest window of the plan (bounds the xz dictionary) */
+    SpdwWriter(FileChannel patch, WindowCodec codec, long maxWindow) {
         this.patch = patch;
         this.codec = codec;
+        this.maxWindow = (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxWindow));
     }
 
     @Override
@@ -72,13 +94,19 @@ final class SpdwWriter implements PatchWriter {
 
     private OutputStream compressor(OutputStream out) throws IOException {
         return switch (codec) {
-            case XZ -> new XZOutputStream(out, new LZMA2Options(XZ_PRESET), XZ.CHECK_CRC64);
+            case XZ -> new XZOutputStream(out, xzOptions(), XZ.CHECK_CRC64);
             case ZSTD -> {
                 ZstdOutputStream z = new ZstdOutputStream(out, ZSTD_LEVEL);
                 z.setChecksum(true);
                 yield z;
             }
         };
+    }
+
+    private LZMA2Options xzOptions() throws IOException {
+        LZMA2Options o = new LZMA2Options(XZ_PRESET);
+        o.setDictSize(Math.max(XZ_MIN_DICT, Math.min(o.getDictSize(), maxWindow)));
+        return o;
     }
 
     @Override

@@ -30,6 +30,11 @@ final class SplicedBzip2 extends OutputStream {
     static final int BLOCK_LIMIT = LEVEL * 100_000 - 20 - 5;
     /** Input bytes per chunk at most (a block of all-zero runs could otherwise take 45 MB). */
     static final int MAX_CHUNK = 4 << 20;
+    /**
+     * Memory of one chunk in flight: its input, its compressed output (at most about the input) and
+     * commons-compress's level-9 block sorting state (block, fmap and sfmap: about 8 MiB).
+     */
+    static final long BYTES_PER_CHUNK = 2L * MAX_CHUNK + (8L << 20);
     /** bzip2 runs are at most this long before the first stage starts a new one. */
     private static final int MAX_RUN = 255;
     private static final long BLOCK_MAGIC = 0x314159265359L;
