@@ -2,6 +2,8 @@ package org.spindelta.bsdiff;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -23,6 +25,7 @@ import org.spindelta.bsdiff.format.PatchFormat;
 import org.spindelta.bsdiff.generate.BsDiff;
 import org.spindelta.bsdiff.generate.DiffOptions;
 import org.spindelta.bsdiff.generate.DiffSummary;
+import org.spindelta.core.LimitExceededException;
 import org.spindelta.core.Progress;
 import org.spindelta.core.Sha256;
 
@@ -86,6 +89,20 @@ class RoundTripTest {
     }
 
     @Test
+    void tooManyThreadsForTheBudgetIsRefusedUpFront() throws IOException {
+        Path o = dir.resolve("o");
+        Path n = dir.resolve("n");
+        Files.write(o, TestData.random(2_000_000, 41));
+        Files.write(n, TestData.random(2_000_000, 42));
+        DiffOptions tight = DiffOptions.defaults().withThreads(16).withMemory(DiffOptions.MIN_MEMORY);
+        LimitExceededException e = assertThrows(LimitExceededException.class,
+                () -> BsDiff.diff(o, n, dir.resolve("p"), tight, Progress.NONE));
+        assertTrue(e.getMessage().contains("16 thread(s)") && e.getMessage().contains("need at least"), e.getMessage());
+        assertTrue(e.needed() > e.limit());
+        assertFalse(Files.exists(dir.resolve("p")));
+    }
+
+    @Test
     @Timeout(120)
     void repetitiveInputsFinish() throws IOException {
         byte[] old = new byte[8 << 20];
@@ -102,7 +119,8 @@ class RoundTripTest {
         byte[] old = TestData.random(1_000_000, 31);
         byte[] nw = TestData.edited(old, 32);
         for (int t : new int[] {1, 3, 8}) {
-            diffAndApply(old, nw, DiffOptions.defaults().withThreads(t).withMaxWindow(100_000));
+            // eight threads keep eight bzip2 chunks per stream in flight: give them the room
+            diffAndApply(old, nw, DiffOptions.defaults().withThreads(t).withMemory(640L << 20).withMaxWindow(100_000));
         }
     }
 

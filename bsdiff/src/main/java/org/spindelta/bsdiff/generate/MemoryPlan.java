@@ -64,8 +64,10 @@ public record MemoryPlan(boolean whole, long window, long region, int spacingBit
             w = Math.min(w, o.maxWindow());
         }
         w = Math.min(w, Math.max(1, newSize));
-        if (w < Math.min(MIN_WINDOW, Math.max(1, newSize)) && o.maxWindow() == 0) {
-            long need = fixed + index + windowedBytes(MIN_WINDOW, t, copies);
+        // a forced window (tests) may be small, but some window must fit
+        long minimum = o.maxWindow() > 0 ? 1 : Math.min(MIN_WINDOW, Math.max(1, newSize));
+        if (w < minimum) {
+            long need = fixed + index + windowedBytes(Math.max(minimum, Math.min(MIN_WINDOW, newSize)), t, copies);
             throw new LimitExceededException("--memory " + ByteSize.format(o.memory()) + " is too small for " + t
                     + " thread(s) on these files: need at least " + ByteSize.format(need), need, o.memory());
         }
