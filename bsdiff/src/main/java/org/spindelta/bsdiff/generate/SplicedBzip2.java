@@ -45,6 +45,8 @@ final class SplicedBzip2 extends OutputStream {
     private final ExecutorService pool;
     private final int maxPending;
     private final Deque<Future<byte[]>> pending = new ArrayDeque<>();
+    /** Chunk buffers are reused: 4 MiB arrays allocated per chunk kept the collector busy. */
+    private final Deque<byte[]> freeChunks = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private byte[] chunk = new byte[MAX_CHUNK];
     private int fill;
     // the first run-length stage as bzip2 would see this chunk: encoded size so far and the open run
@@ -99,8 +101,15 @@ final class SplicedBzip2 extends OutputStream {
     private void submit() throws IOException {
         final byte[] data = chunk;
         final int length = fill;
-        pending.add(pool.submit(() -> compressOne(data, length)));
-        chunk = new byte[MAX_CHUNK];
+        pending.add(pool.submit(() -> {
+            try {
+                return compressOne(data, length);
+            } finally {
+                freeChunks.add(data);
+            }
+        }));
+        byte[] reuse = freeChunks.poll();
+        chunk = reuse != null ? reuse : new byte[MAX_CHUNK];
         fill = 0;
         encoded = 0;
         runByte = -1;
