@@ -104,7 +104,17 @@ public final class BsDiff {
             this.progress = progress;
         }
 
-        abstract List<WindowPlan> prepare(MessageDigest oldSha, MessageDigest newSha) throws IOException;
+        /**
+         * Starts planning; returns the number of windows. Plans may still be in the making:
+         * {@link #plan} waits for each.
+         */
+        abstract int prepare(MessageDigest oldSha, MessageDigest newSha) throws IOException;
+
+        /** Window {@code i}'s plan, waiting for the planner if needed. */
+        abstract WindowPlan plan(int i) throws IOException;
+
+        /** Waits until everything {@link #prepare} started has finished (NEW fully read and hashed). */
+        void awaitPrepared() throws IOException {}
 
         /** Diffs one window on a pool thread. */
         abstract WindowResult diffWindow(WindowPlan plan) throws IOException;
@@ -112,9 +122,10 @@ public final class BsDiff {
         DiffSummary run() throws IOException {
             MessageDigest oldSha = Sha256.newDigest();
             MessageDigest newSha = Sha256.newDigest();
-            List<WindowPlan> plans = prepare(oldSha, newSha);
-            writer.begin(plans.size());
-            int threads = Math.max(1, Math.min(options.threads(), plans.size()));
+            int n = prepare(oldSha, newSha);
+            List<WindowPlan> plans = new ArrayList<>(n);
+            writer.begin(n);
+            int threads = Math.max(1, Math.min(options.threads(), n));
             ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
                 Thread t = new Thread(r, "bsdiff-window");
                 t.setDaemon(true);
@@ -122,13 +133,13 @@ public final class BsDiff {
             });
             progress.start("diff", newSize);
             try {
-                int n = plans.size();
                 List<Future<WindowResult>> futures = new ArrayList<>(n);
                 Deque<CompletableFuture<Void>> writing = new ArrayDeque<>();
                 int submitted = 0;
                 for (int w = 0; w < n; w++) {
                     while (submitted < n && submitted - w < threads + 1) {
-                        WindowPlan p = plans.get(submitted++);
+                        WindowPlan p = plan(submitted++);
+                        plans.add(p);
                         futures.add(pool.submit(() -> {
                             WindowResult r = diffWindow(p);
                             writer.prepare(r);
@@ -153,6 +164,7 @@ public final class BsDiff {
             } finally {
                 pool.shutdownNow();
             }
+            awaitPrepared(); // NEW's digest is complete once the planner has read all of NEW
             progress.start("write", 0);
             writer.finish(oldSize, oldSha.digest(), newSize, newSha.digest());
             return new DiffSummary(options.format(), mp, plans, oldSize, newSize, 0, records, diffBytes,
@@ -172,8 +184,15 @@ public final class BsDiff {
             super(old, nw, oldSize, newSize, mp, options, writer, progress);
         }
 
+        private List<WindowPlan> plans;
+
         @Override
-        List<WindowPlan> prepare(MessageDigest oldSha, MessageDigest newSha) throws IOException {
+        WindowPlan plan(int i) {
+            return plans.get(i);
+        }
+
+        @Override
+        int prepare(MessageDigest oldSha, MessageDigest newSha) throws IOException {
             progress.start("read", oldSize + newSize);
             oldBytes = new byte[(int) oldSize];
             ChannelInput.readFully(old, 0, oldBytes, 0, oldBytes.length, "OLD");
@@ -186,13 +205,13 @@ public final class BsDiff {
             index = MatchIndex.build(oldBytes, oldBytes.length, new MatchIndex.Tables(oldBytes.length));
             progress.advance(oldSize);
             region = OldRegion.whole(oldSize);
-            List<WindowPlan> plans = new ArrayList<>();
+            plans = new ArrayList<>();
             List<long[]> all = oldSize > 0 ? List.of(new long[] {0, oldSize}) : List.of();
             long step = (newSize + mp.windows() - 1) / Math.max(1, mp.windows());
             for (long s = 0; s < newSize; s += step) {
                 plans.add(new WindowPlan(plans.size(), s, (int) Math.min(step, newSize - s), all));
             }
-            return plans;
+            return plans.size();
         }
 
         @Override
@@ -216,21 +235,66 @@ public final class BsDiff {
             resultBuffers = new ArrayBlockingQueue<>(MemoryPlan.resultBuffers(options.threads()));
         }
 
+        /** Plans in the making: filled by the planner thread, in order; a failure is passed on. */
+        private final BlockingQueue<Object> planned = new java.util.concurrent.LinkedBlockingQueue<>();
+        private Thread planner;
+
         @Override
-        List<WindowPlan> prepare(MessageDigest oldSha, MessageDigest newSha) throws IOException {
+        int prepare(MessageDigest oldSha, MessageDigest newSha) throws IOException {
             progress.start("index old", oldSize);
             OldIndex index = OldIndex.build(old, oldSize, mp.spacingBits(), oldSha, progress);
-            progress.start("plan", newSize);
-            List<WindowPlan> plans = WindowPlanner.plan(nw, newSize, oldSize, index, mp.window(), mp.region(), newSha,
-                    progress);
-            int threads = Math.max(1, Math.min(options.threads(), plans.size()));
+            int n = WindowPlanner.windowCount(newSize, mp.window());
+            // the planner reads NEW while workers diff the windows already planned; progress shows windows done
+            planner = new Thread(() -> {
+                try {
+                    WindowPlanner.plan(nw, newSize, oldSize, index, mp.window(), mp.region(), newSha, Progress.NONE,
+                            planned::add);
+                } catch (IOException | RuntimeException e) {
+                    planned.add(e);
+                }
+            }, "bsdiff-plan");
+            planner.setDaemon(true);
+            planner.start();
+            int threads = Math.max(1, Math.min(options.threads(), n));
             for (int t = 0; t < threads; t++) {
                 buffers.add(new Buffers());
             }
             for (int i = 0; i < MemoryPlan.resultBuffers(threads); i++) {
                 resultBuffers.add(new byte[(int) mp.window()]);
             }
-            return plans;
+            return n;
+        }
+
+        @Override
+        WindowPlan plan(int i) throws IOException {
+            Object o;
+            try {
+                o = planned.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
+            }
+            if (o instanceof IOException e) {
+                throw e;
+            }
+            if (o instanceof RuntimeException e) {
+                throw e;
+            }
+            WindowPlan p = (WindowPlan) o;
+            if (p.index() != i) {
+                throw new IllegalStateException("planner emitted window " + p.index() + ", expected " + i);
+            }
+            return p;
+        }
+
+        @Override
+        void awaitPrepared() throws IOException {
+            try {
+                planner.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
+            }
         }
 
         @Override

@@ -4,15 +4,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.function.Consumer;
 import org.spindelta.core.CorruptInputException;
 import org.spindelta.core.Progress;
 
 /**
  * One pass over NEW that cuts it into windows and, from the anchors NEW shares with OLD, chooses
  * each window's region of OLD (hashing NEW with SHA-256 on the way). The result is the explicit
- * plan the workers carry out.
+ * plan the workers carry out; plans are emitted as the pass goes, so workers start on the first
+ * windows while the rest of NEW is still being read.
  */
 final class WindowPlanner {
     private static final int READ_BUFFER = 1 << 20;
@@ -21,9 +21,15 @@ final class WindowPlanner {
 
     private WindowPlanner() {}
 
-    static List<WindowPlan> plan(FileChannel nw, long newSize, long oldSize, OldIndex index, long window, long region,
-            MessageDigest sha, Progress progress) throws IOException {
-        List<WindowPlan> plans = new ArrayList<>();
+    /** The number of windows {@link #plan} emits: NEW is cut every {@code window} bytes. */
+    static int windowCount(long newSize, long window) {
+        return (int) ((newSize + window - 1) / window);
+    }
+
+    /** Emits each window's plan to {@code sink} as soon as NEW has been read past its end. */
+    static void plan(FileChannel nw, long newSize, long oldSize, OldIndex index, long window, long region,
+            MessageDigest sha, Progress progress, Consumer<WindowPlan> sink) throws IOException {
+        int emitted = 0;
         RegionChooser chooser = new RegionChooser(oldSize, region);
         ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER);
         byte[] a = buf.array();
@@ -62,7 +68,7 @@ final class WindowPlanner {
                 if (p + 1 == Math.min(newSize, windowStart + window)) {
                     long end = p + 1;
                     RegionChooser.Choice c = chooser.choose(windowStart, end);
-                    plans.add(new WindowPlan(plans.size(), windowStart, (int) (end - windowStart), c.indexed(),
+                    sink.accept(new WindowPlan(emitted++, windowStart, (int) (end - windowStart), c.indexed(),
                             c.anchored(), c.alignments()));
                     windowStart = end;
                 }
@@ -70,6 +76,5 @@ final class WindowPlanner {
             pos += n;
             progress.advance(n);
         }
-        return plans;
     }
 }
