@@ -1,0 +1,20 @@
+package org.spindelta.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code spindelta sqfs ...}: SquashFS image commands; the work is in the subcommands. */
+@Command(name = "sqfs", mixinStandardHelpOptions = true,
+        description = "Inspect SquashFS 4.0 images (gzip, lzma, lzo, xz, lz4 and zstd).",
+        subcommands = {SqfsInfoCommand.class})
+final class SqfsCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+}
