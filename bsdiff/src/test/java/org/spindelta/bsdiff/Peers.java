@@ -2,7 +2,6 @@ package org.spindelta.bsdiff;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,33 +12,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.spindelta.core.testing.PeerTools;
 
 /** Real peer tools and real data for interop tests. */
 public final class Peers {
     private Peers() {}
 
-    /**
-     * The path of an installed tool. On CI (CI set) a missing tool fails the test, since .ci/run
-     * installs it; on a developer machine the test is skipped with a note.
-     */
+    /** The path of an installed tool; see {@link PeerTools#require}. */
     public static Path require(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            Path p = Path.of(dir, tool);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        for (String dir : new String[] {"/usr/bin", "/usr/sbin", "/bin", "/sbin"}) {
-            Path p = Path.of(dir, tool);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        if (System.getenv("CI") != null) {
-            fail(tool + " is not installed; .ci/run must install it");
-        }
-        assumeTrue(false, tool + " is not installed (apt-get install the package providing it)");
-        return null;
+        return PeerTools.require(tool, "the package providing it (bsdiff, squashfs-tools)");
     }
 
     /** Runs a command, failing the test with its output unless it exits 0. */

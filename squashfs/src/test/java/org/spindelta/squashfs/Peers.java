@@ -2,7 +2,6 @@ package org.spindelta.squashfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,33 +9,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.spindelta.core.testing.PeerTools;
 
 /** mksquashfs and unsquashfs as the peers of the interop tests (same contract as bsdiff's Peers). */
 public final class Peers {
     private Peers() {}
 
-    /**
-     * The path of an installed tool. On CI (CI set) a missing tool fails the test, since .ci/run
-     * installs squashfs-tools; on a developer machine the test is skipped with a note.
-     */
+    /** The path of an installed tool; see {@link PeerTools#require}. */
     public static Path require(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            Path p = Path.of(dir, tool);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        for (String dir : new String[] {"/usr/bin", "/usr/sbin", "/bin", "/sbin"}) {
-            Path p = Path.of(dir, tool);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        if (System.getenv("CI") != null) {
-            fail(tool + " is not installed; .ci/run must install it");
-        }
-        assumeTrue(false, tool + " is not installed (apt-get install squashfs-tools)");
-        return null;
+        return PeerTools.require(tool, "squashfs-tools");
     }
 
     /**
