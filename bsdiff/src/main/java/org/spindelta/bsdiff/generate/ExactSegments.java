@@ -127,8 +127,4 @@ final class ExactSegments {
         }
         return 0;
     }
-
-    int count() {
-        return count;
-    }
 }

@@ -88,15 +88,7 @@ final class OldRegion {
         return length;
     }
 
-    int rangeCount() {
-        return absStart.length;
-    }
-
-    long rangeStart(int i) {
-        return absStart[i];
-    }
-
-    long rangeEnd(int i) {
+    private long rangeEnd(int i) {
         return absStart[i] + (virtStart[i + 1] - virtStart[i]);
     }
 

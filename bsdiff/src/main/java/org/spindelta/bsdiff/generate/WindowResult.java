@@ -49,11 +49,6 @@ final class WindowResult {
         records++;
     }
 
-    /** Appends extra bytes to the last record. */
-    void extendExtra(long extra) {
-        extraLength[records - 1] += extra;
-    }
-
     byte[] data() {
         return data;
     }
@@ -88,10 +83,6 @@ final class WindowResult {
             s += diffLength[i];
         }
         return s;
-    }
-
-    long extraBytes() {
-        return newLength - diffBytes();
     }
 
     /** Drops the bytes once a writer has consumed them, so finished windows do not pin memory. */
