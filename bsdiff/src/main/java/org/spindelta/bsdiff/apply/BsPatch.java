@@ -113,8 +113,10 @@ public final class BsPatch {
         progress.start("apply", newSize);
         NewSink sink = new NewSink(out.channel(), 0, progress, true);
         try (InputStream ctrl = bzip2(patch, ctrlStart, diffStart, "control block");
-                InputStream diff = bzip2(patch, diffStart, extraStart, "diff block");
-                InputStream extra = bzip2(patch, extraStart, patchSize, "extra block")) {
+                InputStream diff = new ReadAheadStream(bzip2(patch, diffStart, extraStart, "diff block"),
+                        "bzip2-diff");
+                InputStream extra = new ReadAheadStream(bzip2(patch, extraStart, patchSize, "extra block"),
+                        "bzip2-extra")) {
             applyControls(ctrl, "control block", diff, "diff block", extra, "extra block",
                     new OldReader(old, oldSize), sink, newSize);
         }
@@ -151,7 +153,8 @@ public final class BsPatch {
         long oldSize = old.size();
         progress.start("apply", newSize);
         NewSink sink = new NewSink(out.channel(), 0, progress, true);
-        try (InputStream in = bzip2(patch, h.length, patchSize, "patch stream")) {
+        try (InputStream in = new ReadAheadStream(bzip2(patch, h.length, patchSize, "patch stream"),
+                "bzip2-patch")) {
             applyControls(in, "patch stream", in, "patch stream", in, "patch stream", new OldReader(old, oldSize),
                     sink, newSize);
         }
