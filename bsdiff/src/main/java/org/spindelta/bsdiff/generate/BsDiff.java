@@ -311,7 +311,11 @@ public final class BsDiff {
                 OldRegion region = new OldRegion(p.oldRanges(), p.anchoredRanges());
                 region.load(old, b.old);
                 ChannelInput.readFully(nw, p.newStart(), b.nw, 0, p.newLength(), "NEW");
-                MatchIndex index = MatchIndex.build(b.old, region.indexedLength(), b.tables);
+                // compressed data: sort only the neighbourhoods, runs are matched along their diagonals;
+                // compressible data: sort the runs too, for repeats off the diagonals (see ByteEntropy)
+                int sorted = ByteEntropy.compressible(b.nw, 0, p.newLength()) ? region.length()
+                        : region.indexedLength();
+                MatchIndex index = MatchIndex.build(b.old, sorted, b.tables);
                 ExactSegments segments = ExactSegments.find(b.nw, p.newLength(), p.newStart(), p.alignments(), region,
                         b.old);
                 WindowResult r = new WindowResult(p.index(), p.newStart(), p.newLength(), takeResultBuffer(),
