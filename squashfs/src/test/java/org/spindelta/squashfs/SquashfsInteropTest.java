@@ -277,4 +277,25 @@ class SquashfsInteropTest {
             }
         }
     }
+
+    /** The tree walk lists the same paths, in the same order, as unsquashfs -l; every inode is reached. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void treeWalkMatchesUnsquashfsList(Variant v) throws Exception {
+        Path img = image(v);
+        List<String> theirs = Peers.run(dir, List.of(Peers.require("unsquashfs").toString(), "-l", "-d", "squashfs-root",
+                img.toString())).lines().filter(l -> l.startsWith("squashfs-root")).toList();
+        List<String> ours = new ArrayList<>();
+        Set<Long> numbers = new HashSet<>();
+        try (SquashfsImage image = SquashfsImage.open(img);
+                org.spindelta.squashfs.read.SquashfsTree t = org.spindelta.squashfs.read.SquashfsTree.open(image)) {
+            t.walk(n -> {
+                ours.add(n.path().isEmpty() ? "squashfs-root" : "squashfs-root/" + n.path());
+                numbers.add(n.inode().header().inodeNumber());
+            });
+            assertEquals(image.superBlock().inodeCount(), numbers.size(), "distinct inode numbers of " + v);
+            assertTrue(t.lookup("python/json/__init__.py").isPresent(), v::toString);
+        }
+        assertEquals(theirs, ours, v::toString);
+    }
 }

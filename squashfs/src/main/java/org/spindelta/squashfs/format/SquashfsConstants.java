@@ -91,4 +91,28 @@ public final class SquashfsConstants {
     public static final int ID_ENTRY_SIZE = 4;
     /** Header the superblock's xattr_id_table points at: u64 kv_start, u32 count, u32 unused. */
     public static final int XATTR_ID_TABLE_HEADER_SIZE = 16;
+
+    // --- inodes and directories (format.adoc "Inode Table", "Directory Table") ---
+    /** Common inode header: u16 type, u16 mode, u16 uid_idx, u16 gid_idx, u32 mtime, u32 inode_number. */
+    public static final int INODE_HEADER_SIZE = 16;
+    /** Index value meaning "no fragment" or "no xattrs". */
+    public static final long NO_INDEX = 0xFFFF_FFFFL;
+    /** Longest symlink target accepted (PATH_MAX; the kernel and unsquashfs bound it the same way). */
+    public static final int MAX_SYMLINK_TARGET = 4096;
+    /** Directory header: u32 count-1, u32 inode block start, u32 inode number base. */
+    public static final int DIR_HEADER_SIZE = 12;
+    /** Directory entry before its name: u16 offset, s16 inode delta, u16 type, u16 name_size-1. */
+    public static final int DIR_ENTRY_SIZE = 8;
+    /** Entries one directory header may cover. */
+    public static final int DIR_MAX_ENTRIES_PER_HEADER = 256;
+    /** Longest entry name: name_size-1 is stored, mksquashfs and the kernel allow 256 bytes. */
+    public static final int MAX_NAME = 256;
+    /** Directory index entry before its name: u32 index, u32 start, u32 name_size-1. */
+    public static final int DIR_INDEX_ENTRY_SIZE = 12;
+    /** The smallest header run: one header and one entry with a 1-byte name (12 + 8 + 1). */
+    public static final int DIR_MIN_RUN = DIR_HEADER_SIZE + DIR_ENTRY_SIZE + 1;
+    /** A directory inode's size counts 3 bytes beyond its listing (for "." and ".."). */
+    public static final int DIR_SIZE_BIAS = 3;
+    /** Id table entries per metadata block: 8192 / 4. */
+    public static final int IDS_PER_METADATA_BLOCK = METADATA_MAX / ID_ENTRY_SIZE;
 }
