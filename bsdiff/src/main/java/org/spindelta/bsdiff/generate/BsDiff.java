@@ -267,13 +267,7 @@ public final class BsDiff {
 
         @Override
         WindowPlan plan(int i) throws IOException {
-            Object o;
-            try {
-                o = planned.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted");
-            }
+            Object o = take(planned);
             if (o instanceof IOException e) {
                 throw e;
             }
@@ -299,13 +293,7 @@ public final class BsDiff {
 
         @Override
         WindowResult diffWindow(WindowPlan p) throws IOException {
-            Buffers b;
-            try {
-                b = buffers.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted");
-            }
+            Buffers b = take(buffers);
             try {
                 b.ensure((int) mp.region(), (int) mp.window());
                 OldRegion region = new OldRegion(p.oldRanges(), p.anchoredRanges());
@@ -318,21 +306,12 @@ public final class BsDiff {
                 MatchIndex index = MatchIndex.build(b.old, sorted, b.tables);
                 ExactSegments segments = ExactSegments.find(b.nw, p.newLength(), p.newStart(), p.alignments(), region,
                         b.old);
-                WindowResult r = new WindowResult(p.index(), p.newStart(), p.newLength(), takeResultBuffer(),
+                WindowResult r = new WindowResult(p.index(), p.newStart(), p.newLength(), take(resultBuffers),
                         resultBuffers::add);
                 new BsdiffScan(index, region, segments).scan(b.nw, 0, p.newLength(), r);
                 return r;
             } finally {
                 buffers.add(b);
-            }
-        }
-
-        private byte[] takeResultBuffer() throws InterruptedIOException {
-            try {
-                return resultBuffers.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted");
             }
         }
 
@@ -351,6 +330,16 @@ public final class BsDiff {
                     nw = new byte[window];
                 }
             }
+        }
+    }
+
+    /** A blocking take that turns an interrupt into the I/O world's InterruptedIOException. */
+    private static <T> T take(BlockingQueue<T> queue) throws InterruptedIOException {
+        try {
+            return queue.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
         }
     }
 
