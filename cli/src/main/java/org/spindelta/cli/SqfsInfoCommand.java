@@ -9,7 +9,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.spindelta.core.FormatException;
 import org.spindelta.squashfs.format.CompressorOptions;
 import org.spindelta.squashfs.format.SquashfsConstants;
 import org.spindelta.squashfs.format.SuperBlock;
@@ -44,12 +43,7 @@ final class SqfsInfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SquashfsImage img;
-        try {
-            img = SquashfsImage.open(image);
-        } catch (FormatException e) {
-            throw new FormatException(image + ": " + e.getMessage());
-        }
+        SquashfsImage img = SqfsCommand.open(image);
         try (img) {
             print(spec.commandLine().getOut(), img);
         }

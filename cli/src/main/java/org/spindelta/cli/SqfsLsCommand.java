@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.spindelta.core.FormatException;
 import org.spindelta.squashfs.format.Inode;
 import org.spindelta.squashfs.read.IdTable;
 import org.spindelta.squashfs.read.SquashfsImage;
@@ -63,12 +62,7 @@ final class SqfsLsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SquashfsImage img;
-        try {
-            img = SquashfsImage.open(image);
-        } catch (FormatException e) {
-            throw new FormatException(image + ": " + e.getMessage());
-        }
+        SquashfsImage img = SqfsCommand.open(image);
         if (longFormat) {
             readNames(Path.of("/etc/passwd"), users);
             readNames(Path.of("/etc/group"), groups);

@@ -1,0 +1,350 @@
+package org.spindelta.squashfs.read;
+
+import static org.spindelta.squashfs.format.SquashfsConstants.BLOCK_SIZE_MASK;
+import static org.spindelta.squashfs.format.SquashfsConstants.BLOCK_UNCOMPRESSED_BIT;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.util.Arrays;
+import java.util.Objects;
+import org.spindelta.core.CorruptInputException;
+import org.spindelta.squashfs.codec.BlockDecompressor;
+import org.spindelta.squashfs.format.Inode;
+
+/**
+ * Reads the contents of regular files (reference doc §1 "Data blocks"): the full blocks stored one
+ * after another from blocks_start, each compressed, stored raw (bit 24) or sparse (size 0, all
+ * zeros), then the tail ({@code size % block_size}) either as a last short block or, with a fragment,
+ * at frag_off in a fragment block. Every block must decode to exactly its expected length, lie inside
+ * the data area (checked arithmetic) and take at most block_size bytes on disk; a fragment tail must
+ * fit inside its fragment's decoded bytes (§6 items 3, 5, 7).
+ *
+ * <p>Not thread-safe: it owns a decompressor and caches the last decoded data block and fragment
+ * block. Open one per thread; {@link #close()} releases the decompressor, the image stays open.
+ */
+public final class FileReader implements AutoCloseable {
+    private final SquashfsImage image;
+    private final int blockSize;
+    private final BlockDecompressor decompressor;
+    private final byte[] stored;
+    private FragmentTable fragments;
+
+    // last decoded data block
+    private Inode.File blockFile;
+    private long blockIndex = -1;
+    private final byte[] block;
+    private int blockLength;
+
+    // last decoded fragment block
+    private long fragmentIndex = -1;
+    private byte[] fragment;
+    private int fragmentLength;
+
+    // on-disk offsets of the blocks of the last file (relative to blocks_start)
+    private Inode.File offsetsFile;
+    private long[] offsets;
+
+    private FileReader(SquashfsImage image) {
+        this.image = image;
+        this.blockSize = image.superBlock().blockSize();
+        this.decompressor = image.newDecompressor();
+        this.stored = new byte[blockSize];
+        this.block = new byte[blockSize];
+    }
+
+    /** A reader of {@code image}'s files; the fragment table is read when a fragment is first needed. */
+    public static FileReader open(SquashfsImage image) {
+        return new FileReader(image);
+    }
+
+    public SquashfsImage image() {
+        return image;
+    }
+
+    /** A stream of the file's bytes; it reads one block at a time through this reader. */
+    public InputStream open(Inode.File file) {
+        return open(file, null);
+    }
+
+    /**
+     * As {@link #open(Inode.File)}, naming the file {@code path} in error messages.
+     */
+    public InputStream open(Inode.File file, String path) {
+        Objects.requireNonNull(file);
+        return new InputStream() {
+            private long pos;
+            private long mark;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                if (len == 0) {
+                    return 0;
+                }
+                int n = FileReader.this.read(file, path, pos, b, off, len);
+                if (n > 0) {
+                    pos += n;
+                }
+                return n;
+            }
+
+            @Override
+            public long skip(long n) {
+                long k = Math.max(0, Math.min(n, file.size() - pos));
+                pos += k;
+                return k;
+            }
+
+
+            @Override
+            public boolean markSupported() {
+                return true;
+            }
+
+            @Override
+            public synchronized void mark(int readlimit) {
+                mark = pos;
+            }
+
+            @Override
+            public synchronized void reset() {
+                pos = mark;
+            }
+        };
+    }
+
+    /** Writes the whole file to {@code out}; returns the bytes written (the file size). */
+    public long readFully(Inode.File file, String path, OutputStream out) throws IOException {
+        long pos = 0;
+        byte[] buf = new byte[blockSize];
+        int n;
+        while ((n = read(file, path, pos, buf, 0, buf.length)) > 0) {
+            out.write(buf, 0, n);
+            pos += n;
+        }
+        return pos;
+    }
+
+    public long readFully(Inode.File file, OutputStream out) throws IOException {
+        return readFully(file, null, out);
+    }
+
+    /** Writes the whole file to {@code out}; returns the bytes written (the file size). */
+    public long readFully(Inode.File file, String path, WritableByteChannel out) throws IOException {
+        long pos = 0;
+        byte[] buf = new byte[blockSize];
+        int n;
+        while ((n = read(file, path, pos, buf, 0, buf.length)) > 0) {
+            ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+            while (bb.hasRemaining()) {
+                out.write(bb);
+            }
+            pos += n;
+        }
+        return pos;
+    }
+
+    public long readFully(Inode.File file, WritableByteChannel out) throws IOException {
+        return readFully(file, null, out);
+    }
+
+    public int read(Inode.File file, long position, byte[] dst, int off, int len) throws IOException {
+        return read(file, null, position, dst, off, len);
+    }
+
+    /**
+     * Reads up to {@code len} bytes of the file from {@code position}, decoding only the blocks they lie in.
+     *
+     * @return bytes read, -1 at or after the end of the file (0 only when {@code len} is 0)
+     * @throws CorruptInputException naming the file, the block and its byte offset when a block is out of
+     *     range, does not decode or decodes to other than its expected length
+     */
+    public int read(Inode.File file, String path, long position, byte[] dst, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, dst.length);
+        if (position < 0) {
+            throw new IllegalArgumentException("negative position " + position);
+        }
+        long size = file.size();
+        if (size < 0) {
+            throw new CorruptInputException(name(file, path) + ": size " + Long.toUnsignedString(size) + " too large");
+        }
+        if (len == 0) {
+            return 0;
+        }
+        if (position >= size) {
+            return -1;
+        }
+        int done = 0;
+        while (done < len && position < size) {
+            long index = position / blockSize;
+            int within = (int) (position % blockSize);
+            int n;
+            if (index < file.blockSizes().length) {
+                decodeBlock(file, path, index);
+                n = Math.min(len - done, blockLength - within);
+                if (n <= 0) {
+                    throw new CorruptInputException(name(file, path) + ": block " + index + " ends before byte "
+                            + position);
+                }
+                System.arraycopy(block, within, dst, off + done, n);
+            } else {
+                offsets(file, path);
+                // the tail lives in a fragment
+                if (!file.hasFragment() || index != file.blockSizes().length) {
+                    throw new CorruptInputException(name(file, path) + ": byte " + position + " of "
+                            + size + " lies past its " + file.blockSizes().length + " blocks"
+                            + (file.hasFragment() ? " and fragment tail" : " and it has no fragment"));
+                }
+                int tail = (int) (size % blockSize);
+                decodeFragment(file, path, tail);
+                n = Math.min(len - done, tail - within);
+                System.arraycopy(fragment, (int) file.fragmentOffset() + within, dst, off + done, n);
+            }
+            done += n;
+            position += n;
+        }
+        return done;
+    }
+
+    /** The number of bytes block {@code index} (below blockSizes.length) must decode to. */
+    private int expectedLength(Inode.File file, long index) {
+        int[] sizes = file.blockSizes();
+        if (index < sizes.length - 1 || file.hasFragment()) {
+            return blockSize;
+        }
+        int rem = (int) (file.size() % blockSize);
+        return rem == 0 ? blockSize : rem;
+    }
+
+    private long[] offsets(Inode.File file, String path) throws CorruptInputException {
+        if (offsetsFile == file) {
+            return offsets;
+        }
+        int[] sizes = file.blockSizes();
+        long whole = file.size() / blockSize;
+        long count = file.hasFragment() || file.size() % blockSize == 0 ? whole : whole + 1;
+        if (sizes.length != count) {
+            throw new CorruptInputException(name(file, path) + ": " + sizes.length + " block sizes, but its size "
+                    + file.size() + (file.hasFragment() ? " with" : " without") + " a fragment needs " + count);
+        }
+        long[] o = new long[sizes.length + 1];
+        long start = file.blocksStart();
+        long dataStart = image.dataStart();
+        long dataEnd = image.dataEnd();
+        long total = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            o[i] = total;
+            int v = sizes[i];
+            if ((v & ~(BLOCK_SIZE_MASK | BLOCK_UNCOMPRESSED_BIT)) != 0) {
+                throw new CorruptInputException(String.format("%s: block %d size field 0x%08x sets bits above bit 24",
+                        name(file, path), i, v));
+            }
+            int onDisk = v & BLOCK_SIZE_MASK;
+            if (onDisk > blockSize) {
+                throw new CorruptInputException(name(file, path) + ": block " + i + " stores " + onDisk
+                        + " bytes, more than block_size " + blockSize);
+            }
+            total = Math.addExact(total, onDisk);
+        }
+        o[sizes.length] = total;
+        if (total > 0) {
+            // blocks_start is unsigned on disk: a negative long is beyond any image
+            if (start < dataStart || start > dataEnd || total > dataEnd - start) {
+                throw new CorruptInputException(name(file, path) + ": data blocks at byte "
+                        + Long.toUnsignedString(start) + " (" + total + " bytes) lie outside the data area ["
+                        + dataStart + ", " + dataEnd + ")");
+            }
+        }
+        offsetsFile = file;
+        offsets = o;
+        return o;
+    }
+
+    private void decodeBlock(Inode.File file, String path, long index) throws IOException {
+        if (blockFile == file && blockIndex == index) {
+            return;
+        }
+        blockFile = null;
+        blockIndex = -1;
+        long[] o = offsets(file, path);
+        int i = (int) index;
+        int v = file.blockSizes()[i];
+        int onDisk = v & BLOCK_SIZE_MASK;
+        int expected = expectedLength(file, index);
+        long at = file.blocksStart() + o[i];
+        if (onDisk == 0) {
+            Arrays.fill(block, 0, expected, (byte) 0);
+        } else if ((v & BLOCK_UNCOMPRESSED_BIT) != 0) {
+            if (onDisk != expected) {
+                throw new CorruptInputException(name(file, path) + ": block " + i + " at byte " + at
+                        + " is stored uncompressed with " + onDisk + " bytes, but must hold " + expected);
+            }
+            image.source().read(at, block, 0, onDisk, name(file, path) + " block " + i);
+        } else {
+            image.source().read(at, stored, 0, onDisk, name(file, path) + " block " + i);
+            int n;
+            try {
+                n = decompressor.decompress(stored, 0, onDisk, block, 0, blockSize);
+            } catch (CorruptInputException e) {
+                throw new CorruptInputException(name(file, path) + ": block " + i + " at byte " + at + " ("
+                        + onDisk + " bytes): " + e.getMessage(), e);
+            }
+            if (n != expected) {
+                throw new CorruptInputException(name(file, path) + ": block " + i + " at byte " + at + " ("
+                        + onDisk + " bytes) decodes to " + n + " bytes, expected " + expected);
+            }
+        }
+        blockLength = expected;
+        blockFile = file;
+        blockIndex = index;
+    }
+
+    private void decodeFragment(Inode.File file, String path, int tail) throws IOException {
+        long fi = file.fragmentIndex();
+        if (fi != fragmentIndex) {
+            if (fragments == null) {
+                fragments = FragmentTable.read(image);
+            }
+            if (fragment == null) {
+                fragment = new byte[blockSize];
+            }
+            fragmentIndex = -1;
+            try {
+                fragmentLength = fragments.readBlock(fi, fragment);
+            } catch (CorruptInputException e) {
+                throw new CorruptInputException(name(file, path) + ": tail in fragment " + fi + ": " + e.getMessage(),
+                        e);
+            }
+            fragmentIndex = fi;
+        }
+        long fo = file.fragmentOffset();
+        if (fo < 0 || fo > fragmentLength || tail > fragmentLength - fo) {
+            throw new CorruptInputException(name(file, path) + ": tail of " + tail + " bytes at offset "
+                    + Long.toUnsignedString(fo) + " of fragment " + fi + " runs past its " + fragmentLength
+                    + " decoded bytes");
+        }
+    }
+
+    private static String name(Inode.File file, String path) {
+        String n = "file inode " + file.header().inodeNumber();
+        return path == null ? n : "\"" + path + "\" (" + n + ")";
+    }
+
+    @Override
+    public void close() {
+        decompressor.close();
+        if (fragments != null) {
+            fragments.close();
+        }
+    }
+}
