@@ -5,13 +5,10 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * A tree exercising every inode kind and the directory layouts mksquashfs can write: files of edge sizes,
@@ -82,8 +79,8 @@ final class ListingTrees {
             xattr = false;
         }
         long[] budget = {400_000};
-        copyTree(Path.of("/usr/lib/python3.11/json"), root.resolve("real/json"), budget);
-        copyTree(Path.of("/usr/share/perl5"), root.resolve("real/perl5"), budget);
+        TestTrees.copyTree(Path.of("/usr/lib/python3.11/json"), root.resolve("real/json"), budget);
+        TestTrees.copyTree(Path.of("/usr/share/perl5"), root.resolve("real/perl5"), budget);
         return new Built(root, device, xattr);
     }
 
@@ -91,26 +88,5 @@ final class ListingTrees {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         return p.waitFor() == 0;
-    }
-
-    private static void copyTree(Path from, Path to, long[] budget) throws IOException {
-        if (!Files.isDirectory(from)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
-                if (budget[0] <= 0) {
-                    return;
-                }
-                Path dst = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectories(dst);
-                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.isReadable(p)) {
-                    Files.createDirectories(dst.getParent());
-                    Files.copy(p, dst, StandardCopyOption.COPY_ATTRIBUTES);
-                    budget[0] -= Files.size(p);
-                }
-            }
-        }
     }
 }

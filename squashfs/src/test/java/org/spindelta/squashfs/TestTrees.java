@@ -47,7 +47,8 @@ final class TestTrees {
         return root;
     }
 
-    private static void copyTree(Path from, Path to, long[] budget) throws IOException {
+    /** Copies regular files and directories below {@code from} until {@code budget[0]} bytes are used. */
+    static void copyTree(Path from, Path to, long[] budget) throws IOException {
         if (!Files.isDirectory(from)) {
             return;
         }
