@@ -30,4 +30,14 @@ public final class LittleEndian {
             b[off + i] = (byte) (v >>> (8 * i));
         }
     }
+
+    /** The unsigned 16-bit value at {@code off}. */
+    public static int getUnsignedShort(byte[] b, int off) {
+        return (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8;
+    }
+
+    public static void putShort(byte[] b, int off, int v) {
+        b[off] = (byte) v;
+        b[off + 1] = (byte) (v >>> 8);
+    }
 }

@@ -121,6 +121,12 @@ class SquashfsTreeHostileTest {
             // the entry's u16 inode offset: make it name the root inode (same block 0 in this small image)
             b[at - 8] = (byte) (sb(32) & 0xFF);
             b[at - 7] = (byte) (sb(32) >> 8 & 0xFF);
+            // and its inode number (header base + s16 delta) the root's, so only the loop is wrong
+            int base = LittleEndian.getInt(b, at - 20 + 8);
+            int root = LittleEndian.getInt(b, rootInode() + 12);
+            int delta = root - base;
+            b[at - 6] = (byte) delta;
+            b[at - 5] = (byte) (delta >> 8);
         }, "directory loop"));
         p.add(new Patch("uid index out of range", b -> {
             b[rootInode() + 4] = 0x77;

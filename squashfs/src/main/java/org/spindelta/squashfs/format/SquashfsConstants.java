@@ -115,4 +115,24 @@ public final class SquashfsConstants {
     public static final int DIR_SIZE_BIAS = 3;
     /** Id table entries per metadata block: 8192 / 4. */
     public static final int IDS_PER_METADATA_BLOCK = METADATA_MAX / ID_ENTRY_SIZE;
+
+    // --- xattrs (format.adoc "Extended Attributes") ---
+    /** Xattr id entry: u64 key/value reference, u32 count, u32 size. */
+    public static final int XATTR_ID_ENTRY_SIZE = 16;
+    /** Xattr key type bit: the value is an 8-byte reference to a value stored elsewhere in the kv table. */
+    public static final int XATTR_VALUE_OUT_OF_LINE = 0x100;
+    /** Key type (low byte) to name prefix: 0 user, 1 trusted, 2 security. */
+    public static final String[] XATTR_PREFIXES = {"user.", "trusted.", "security."};
+    /** Key: u16 type, u16 name_size before the name. */
+    public static final int XATTR_KEY_HEADER_SIZE = 4;
+    /** Longest xattr name Linux allows, prefix included (XATTR_NAME_MAX, linux/limits.h). */
+    public static final int XATTR_NAME_MAX = 255;
+    /** Largest xattr value Linux allows (XATTR_SIZE_MAX). */
+    public static final int XATTR_SIZE_MAX = 65536;
+    /** Most bytes a file's xattr names may take, each with its NUL (XATTR_LIST_MAX). */
+    public static final int XATTR_LIST_MAX = 65536;
+
+    // --- export table (format.adoc "Export Table") ---
+    /** Export table entry: the u64 inode reference of inode number i + 1. */
+    public static final int EXPORT_ENTRY_SIZE = 8;
 }

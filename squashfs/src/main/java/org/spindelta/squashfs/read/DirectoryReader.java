@@ -56,8 +56,12 @@ public final class DirectoryReader {
         List<DirectoryEntry> out = new ArrayList<>();
         byte[] previous = null;
         long read = 0;
+        List<Inode.DirectoryIndexEntry> index = dir.index();
+        int nextIndex = 0;
         while (read < listing) {
             String at = what + ", header at " + in.where();
+            long headerBlock = in.nextReadBlock() - in.tableStart();
+            long headerOffset = read;
             if (listing - read < DIR_HEADER_SIZE) {
                 throw new CorruptInputException(at + ": " + (listing - read) + " listing bytes left, fewer than the "
                         + DIR_HEADER_SIZE + "-byte header (directory size " + dir.size() + ")");
@@ -103,6 +107,10 @@ public final class DirectoryReader {
                             + printable(previous) + "\" (entries must be strictly increasing bytewise, no duplicates)");
                 }
                 previous = name;
+                if (i == 0 && nextIndex < index.size() && index.get(nextIndex).index() == headerOffset) {
+                    checkIndexEntry(index.get(nextIndex), nextIndex, headerBlock, name, what);
+                    nextIndex++;
+                }
                 long number = (base + delta) & 0xFFFF_FFFFL;
                 if (number < 1 || number > superBlock.inodeCount()) {
                     throw new CorruptInputException(eat + ": inode number " + number + " (base " + base + " + delta "
@@ -111,7 +119,26 @@ public final class DirectoryReader {
                 out.add(new DirectoryEntry(name, InodeType.of(typeValue, eat), number, start << 16 | offset));
             }
         }
+        if (nextIndex < index.size()) {
+            Inode.DirectoryIndexEntry e = index.get(nextIndex);
+            throw new CorruptInputException(what + ": directory index entry " + nextIndex + " points at listing byte "
+                    + e.index() + ", where no header starts (the index must follow the listing's headers in order)");
+        }
         return out;
+    }
+
+    /**
+     * A directory index entry (format.adoc "Directory Index") must name the header at its listing offset:
+     * the block that header starts in and its first name. The kernel's lookup trusts it to skip ahead, so
+     * an index that disagrees with the listing would make the kernel miss files this reader lists.
+     */
+    private static void checkIndexEntry(Inode.DirectoryIndexEntry e, int k, long headerBlock, byte[] firstName,
+            String what) throws CorruptInputException {
+        if (e.start() != headerBlock || !Arrays.equals(e.name(), firstName)) {
+            throw new CorruptInputException(what + ": directory index entry " + k + " (listing byte " + e.index()
+                    + ", block " + e.start() + ", name \"" + printable(e.name()) + "\") disagrees with the header there"
+                    + " (block " + headerBlock + ", first name \"" + printable(firstName) + "\")");
+        }
     }
 
     private static void checkName(byte[] name, String at) throws CorruptInputException {

@@ -2,14 +2,10 @@ package org.spindelta.squashfs.read;
 
 import static org.spindelta.squashfs.format.SquashfsConstants.FRAGMENTS_PER_METADATA_BLOCK;
 import static org.spindelta.squashfs.format.SquashfsConstants.FRAGMENT_ENTRY_SIZE;
-import static org.spindelta.squashfs.format.SquashfsConstants.LOOKUP_INDEX_ENTRY_SIZE;
-import static org.spindelta.squashfs.format.SquashfsConstants.METADATA_HEADER_SIZE;
-import static org.spindelta.squashfs.format.SquashfsConstants.METADATA_MAX;
 import static org.spindelta.squashfs.format.SquashfsConstants.SB_FRAGMENT_COUNT;
 
 import java.io.IOException;
 import org.spindelta.core.CorruptInputException;
-import org.spindelta.core.LittleEndian;
 import org.spindelta.squashfs.codec.BlockDecompressor;
 import org.spindelta.squashfs.format.FragmentEntry;
 import org.spindelta.squashfs.format.SuperBlock;
@@ -27,16 +23,14 @@ import org.spindelta.squashfs.format.SuperBlock;
  */
 public final class FragmentTable implements AutoCloseable {
     private final SquashfsImage image;
-    private final long count;
-    private final long[] index;
+    private final LookupIndex index;
     private final BlockDecompressor decompressor;
     private final byte[] stored;
     private int cachedBlock = -1;
     private byte[] cachedEntries;
 
-    private FragmentTable(SquashfsImage image, long count, long[] index) {
+    private FragmentTable(SquashfsImage image, LookupIndex index) {
         this.image = image;
-        this.count = count;
         this.index = index;
         this.decompressor = image.newDecompressor();
         this.stored = new byte[image.superBlock().blockSize()];
@@ -52,47 +46,31 @@ public final class FragmentTable implements AutoCloseable {
     public static FragmentTable read(SquashfsImage image) throws IOException {
         SuperBlock s = image.superBlock();
         long count = s.fragmentCount();
-        if (count == 0) {
-            return new FragmentTable(image, 0, new long[0]);
-        }
-        // count < 2^32, so entryBytes < 2^36, blocks < 2^23 and indexBytes < 2^26: no overflow in a long
-        long entryBytes = count * FRAGMENT_ENTRY_SIZE;
-        long blocks = (entryBytes + METADATA_MAX - 1) / METADATA_MAX;
-        long indexBytes = blocks * LOOKUP_INDEX_ENTRY_SIZE;
-        long start = s.fragmentTable();
-        long next = s.hasExportTable() ? s.exportTable() : s.idTable();
-        String nextName = s.hasExportTable() ? "export_table_start" : "id_table_start";
-        if (indexBytes > next - start) {
-            throw new CorruptInputException("fragment_count " + count + " at byte " + SB_FRAGMENT_COUNT + " needs "
-                    + blocks + " metadata blocks indexed by " + indexBytes + " bytes at fragment_table_start " + start
-                    + ", but only " + (next - start) + " bytes lie before " + nextName + " " + next);
-        }
-        byte[] raw = new byte[(int) indexBytes];
-        image.source().read(start, raw, 0, raw.length, "fragment table index");
-        long[] idx = new long[(int) blocks];
-        // each block's header and at least one stored byte lie between the directory table and the index
-        long lowest = s.directoryTable();
-        long highest = start - METADATA_HEADER_SIZE - 1;
-        for (int i = 0; i < blocks; i++) {
-            idx[i] = LittleEndian.getLong(raw, i * LOOKUP_INDEX_ENTRY_SIZE);
-            if (idx[i] < lowest || idx[i] > highest) {
-                throw new CorruptInputException("fragment table index entry " + i + " at byte "
-                        + (start + (long) i * LOOKUP_INDEX_ENTRY_SIZE) + " points at byte "
-                        + Long.toUnsignedString(idx[i]) + ", outside [" + lowest + ", " + highest
-                        + "] (between directory_table_start and fragment_table_start)");
-            }
-        }
-        return new FragmentTable(image, count, idx);
+        long start = count == 0 ? 0 : s.fragmentTable();
+        long next = count == 0 ? 0 : s.hasExportTable() ? s.exportTable() : s.idTable();
+        return new FragmentTable(image, LookupIndex.read(image, "fragment table",
+                "fragment_count " + count + " at byte " + SB_FRAGMENT_COUNT, count, FRAGMENT_ENTRY_SIZE,
+                "fragment_table_start", start, s.hasExportTable() ? "export_table_start" : "id_table_start", next,
+                "directory_table_start", s.directoryTable()));
     }
 
     /** Number of fragment blocks (the superblock's fragment_count). */
     public long count() {
-        return count;
+        return index.count();
     }
 
     /** Image offsets of the table's metadata blocks. */
     public long[] metadataBlockPositions() {
-        return index.clone();
+        return index.positions();
+    }
+
+    /** Where the table's u64 index lies, and its size in bytes. */
+    public long indexStart() {
+        return index.start();
+    }
+
+    public long indexSize() {
+        return index.size();
     }
 
     /**
@@ -102,8 +80,8 @@ public final class FragmentTable implements AutoCloseable {
      *     corrupt or decodes to other than its expected length, or the entry is out of range
      */
     public FragmentEntry entry(long i) throws IOException {
-        if (i < 0 || i >= count) {
-            throw new CorruptInputException("fragment index " + i + " outside [0, " + count + ") (fragment_count)");
+        if (i < 0 || i >= index.count()) {
+            throw new CorruptInputException("fragment index " + i + " outside [0, " + index.count() + ") (fragment_count)");
         }
         int block = (int) (i / FRAGMENTS_PER_METADATA_BLOCK);
         byte[] entries = entries(block);
@@ -116,13 +94,7 @@ public final class FragmentTable implements AutoCloseable {
         if (block == cachedBlock) {
             return cachedEntries;
         }
-        MetadataBlock m = image.metadataBlock(index[block], image.superBlock().fragmentTable(), decompressor);
-        // every block but the last is full (unsquashfs read_fragment_table checks the same)
-        long expected = Math.min(METADATA_MAX, count * FRAGMENT_ENTRY_SIZE - (long) block * METADATA_MAX);
-        if (m.length() != expected) {
-            throw new CorruptInputException("fragment table block " + block + " at byte " + index[block] + " decodes to "
-                    + m.length() + " bytes; fragment_count " + count + " requires " + expected);
-        }
+        MetadataBlock m = index.block(image, block, decompressor);
         cachedBlock = block;
         cachedEntries = m.data();
         return cachedEntries;

@@ -1,9 +1,8 @@
 package org.spindelta.squashfs.read;
 
 import static org.spindelta.squashfs.format.SquashfsConstants.ID_ENTRY_SIZE;
-import static org.spindelta.squashfs.format.SquashfsConstants.LOOKUP_INDEX_ENTRY_SIZE;
-import static org.spindelta.squashfs.format.SquashfsConstants.METADATA_HEADER_SIZE;
-import static org.spindelta.squashfs.format.SquashfsConstants.METADATA_MAX;
+import static org.spindelta.squashfs.format.SquashfsConstants.IDS_PER_METADATA_BLOCK;
+import static org.spindelta.squashfs.format.SquashfsConstants.SB_ID_COUNT;
 
 import java.io.IOException;
 import org.spindelta.core.CorruptInputException;
@@ -18,9 +17,25 @@ import org.spindelta.squashfs.format.SuperBlock;
  */
 public final class IdTable {
     private final long[] ids;
+    private final LookupIndex index;
 
-    private IdTable(long[] ids) {
+    private IdTable(long[] ids, LookupIndex index) {
         this.ids = ids;
+        this.index = index;
+    }
+
+    /** Image offsets of the table's metadata blocks. */
+    public long[] metadataBlockPositions() {
+        return index.positions();
+    }
+
+    /** Where the table's u64 index lies (id_table_start), and its size in bytes. */
+    public long indexStart() {
+        return index.start();
+    }
+
+    public long indexSize() {
+        return index.size();
     }
 
     /**
@@ -32,40 +47,20 @@ public final class IdTable {
     public static IdTable read(SquashfsImage image) throws IOException {
         SuperBlock s = image.superBlock();
         int count = s.idCount();
-        long bytes = (long) count * ID_ENTRY_SIZE;
-        int blocks = (int) ((bytes + METADATA_MAX - 1) / METADATA_MAX);
-        long start = s.idTable();
-        long end = s.hasXattrIdTable() ? s.xattrIdTable() : s.bytesUsed();
-        if ((long) blocks * LOOKUP_INDEX_ENTRY_SIZE > end - start) {
-            throw new CorruptInputException("id_count " + count + " needs an index of " + blocks * LOOKUP_INDEX_ENTRY_SIZE
-                    + " bytes at id_table_start " + start + ", but only " + (end - start) + " bytes lie before byte " + end);
-        }
-        byte[] raw = new byte[blocks * LOOKUP_INDEX_ENTRY_SIZE];
-        image.source().read(start, raw, 0, raw.length, "id table index");
+        LookupIndex index = LookupIndex.read(image, "id table", "id_count " + count + " at byte " + SB_ID_COUNT, count,
+                ID_ENTRY_SIZE, "id_table_start", s.idTable(), s.hasXattrIdTable() ? "xattr_id_table_start" : "bytes_used",
+                s.hasXattrIdTable() ? s.xattrIdTable() : s.bytesUsed(), "directory_table_start", s.directoryTable());
         long[] ids = new long[count];
-        long lowest = s.directoryTable();
-        long highest = start - METADATA_HEADER_SIZE - 1;
         try (BlockDecompressor d = image.newDecompressor()) {
-            for (int i = 0; i < blocks; i++) {
-                long pos = LittleEndian.getLong(raw, i * LOOKUP_INDEX_ENTRY_SIZE);
-                if (pos < lowest || pos > highest) {
-                    throw new CorruptInputException("id table index entry " + i + " at byte "
-                            + (start + (long) i * LOOKUP_INDEX_ENTRY_SIZE) + " points at byte " + Long.toUnsignedString(pos)
-                            + ", outside [" + lowest + ", " + highest + "] (between directory_table_start and id_table_start)");
-                }
-                MetadataBlock m = image.metadataBlock(pos, start, d);
-                long expected = Math.min(METADATA_MAX, bytes - (long) i * METADATA_MAX);
-                if (m.length() != expected) {
-                    throw new CorruptInputException("id table block " + i + " at byte " + pos + " decodes to " + m.length()
-                            + " bytes; id_count " + count + " requires " + expected);
-                }
-                int first = i * (METADATA_MAX / ID_ENTRY_SIZE);
-                for (int j = 0; j < expected / ID_ENTRY_SIZE; j++) {
+            for (int i = 0; i < index.blocks(); i++) {
+                MetadataBlock m = index.block(image, i, d);
+                int first = i * IDS_PER_METADATA_BLOCK;
+                for (int j = 0; j < m.length() / ID_ENTRY_SIZE; j++) {
                     ids[first + j] = LittleEndian.getInt(m.data(), j * ID_ENTRY_SIZE) & 0xFFFF_FFFFL;
                 }
             }
         }
-        return new IdTable(ids);
+        return new IdTable(ids, index);
     }
 
     public int count() {

@@ -99,9 +99,31 @@ public final class MetadataReader {
         this.offset = offset;
     }
 
+    /**
+     * Returns to a position {@link #reference()} gave, which, unlike {@link #seek(long)}, may be the end of
+     * its block (the next read continues in the following block).
+     */
+    public void restore(long ref) throws IOException {
+        MetadataBlock b = load(tableStart + (ref >>> 16));
+        int off = (int) (ref & 0xFFFF);
+        if (off > b.length()) {
+            throw new IllegalArgumentException("not a position of this reader: 0x" + Long.toHexString(ref));
+        }
+        block = b;
+        offset = off;
+    }
+
     /** The current position as a metadata reference. */
     public long reference() {
         return (block.position() - tableStart) << 16 | offset;
+    }
+
+    /**
+     * Image offset of the block the next read starts in: the current block, or the following one when the
+     * cursor sits at the current block's end.
+     */
+    public long nextReadBlock() {
+        return offset == block.length() ? block.next() : block.position();
     }
 
     /** Image offset of the current block, for messages. */

@@ -10,6 +10,8 @@ import org.spindelta.core.LimitExceededException;
 import org.spindelta.squashfs.codec.BlockDecompressor;
 import org.spindelta.squashfs.format.DirectoryEntry;
 import org.spindelta.squashfs.format.Inode;
+import org.spindelta.squashfs.format.SquashfsConstants;
+import org.spindelta.squashfs.format.Xattr;
 
 /**
  * The file tree of an image: the root directory inode at root_inode_ref, directory listings, path
@@ -40,6 +42,7 @@ public final class SquashfsTree implements AutoCloseable {
     private final InodeReader inodeReader;
     private final DirectoryReader directories;
     private final IdTable ids;
+    private XattrTable xattrs;
 
     private SquashfsTree(SquashfsImage image, BlockDecompressor decompressor) throws IOException {
         this.image = image;
@@ -81,6 +84,21 @@ public final class SquashfsTree implements AutoCloseable {
     }
 
     /**
+     * The extended attributes of {@code inode}, in stored order; empty when it has none.
+     *
+     * @throws CorruptInputException if the xattr table is corrupt
+     */
+    public List<Xattr> xattrs(Inode inode) throws IOException {
+        if (inode.xattrIndex() == SquashfsConstants.NO_INDEX) {
+            return List.of();
+        }
+        if (xattrs == null) {
+            xattrs = XattrTable.read(image);
+        }
+        return xattrs.get(inode.xattrIndex());
+    }
+
+    /**
      * The root directory.
      *
      * @throws CorruptInputException if root_inode_ref does not name a valid directory inode
@@ -103,6 +121,11 @@ public final class SquashfsTree implements AutoCloseable {
     /** The inode an entry names, checked against the entry's type. */
     public Inode inode(DirectoryEntry e) throws IOException {
         Inode i = inode(e.inodeRef());
+        if (i.header().inodeNumber() != e.inodeNumber()) {
+            throw new CorruptInputException("directory entry \"" + DirectoryReader.printable(e.name()) + "\" names inode "
+                    + e.inodeNumber() + " but its inode at ref 0x" + Long.toHexString(e.inodeRef()) + " is inode "
+                    + i.header().inodeNumber());
+        }
         if (i.type().basicValue() != e.type().value()) {
             throw new CorruptInputException("directory entry \"" + DirectoryReader.printable(e.name()) + "\" claims type "
                     + e.type().value() + " but its inode at ref 0x" + Long.toHexString(e.inodeRef()) + " has type "
@@ -191,5 +214,8 @@ public final class SquashfsTree implements AutoCloseable {
     @Override
     public void close() {
         decompressor.close();
+        if (xattrs != null) {
+            xattrs.close();
+        }
     }
 }
