@@ -40,7 +40,8 @@ final class SampleImages {
      * built unless cached.
      *
      * @param megabytes the sample's byte budget in MB (10^6); 0 images the whole tree in place
-     * @param maxFiles the most files and symlinks the sample takes (ignored when {@code megabytes} is 0)
+     * @param maxFiles the most files and symlinks the sample takes (ignored when {@code megabytes} is 0;
+     *     Integer.MAX_VALUE for no cap)
      */
     static Path image(Path tree, int megabytes, int maxFiles, String compressor) throws IOException {
         if (!Files.isDirectory(tree)) {
@@ -49,7 +50,7 @@ final class SampleImages {
         Path cache = cache();
         Files.createDirectories(cache);
         String key = tree.toAbsolutePath().normalize().toString().replaceAll("^/+", "").replace('/', '-')
-                + (megabytes > 0 ? "." + megabytes + "MB." + maxFiles + "files" : ".whole");
+                + (megabytes <= 0 ? ".whole" : "." + megabytes + "MB" + (maxFiles < Integer.MAX_VALUE ? "." + maxFiles + "files" : ""));
         Path image = cache.resolve(key + "." + compressor + ".sqfs");
         if (Files.isRegularFile(image)) {
             return image;
