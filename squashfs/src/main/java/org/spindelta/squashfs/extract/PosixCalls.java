@@ -226,7 +226,8 @@ final class PosixCalls {
         try {
             List<byte[]> names = new ArrayList<>();
             for (Pointer ent = Libc.readdir(dir); ent != null; ent = Libc.readdir(dir)) {
-                int len = (int) ent.indexOf(Libc.DIRENT_NAME_OFFSET, (byte) 0) - Libc.DIRENT_NAME_OFFSET;
+                // indexOf counts from the offset it is given: the name's length
+                int len = (int) ent.indexOf(Libc.DIRENT_NAME_OFFSET, (byte) 0);
                 byte[] name = ent.getByteArray(Libc.DIRENT_NAME_OFFSET, len);
                 if (!EntryName.isDotOrDotDot(name)) {
                     names.add(name);

@@ -65,7 +65,7 @@ final class TreeWalk<D> {
         entered.add(rootRef);
         ArrayDeque<Frame<D>> stack = new ArrayDeque<>();
         D rootContext = visitor.directory(null, null, "", root);
-        stack.push(new Frame<>(rootContext, "", tree.list(root), selection.root(), 0));
+        stack.push(new Frame<>(rootContext, "", list(tree, root, "/"), selection.root(), 0));
         while (!stack.isEmpty()) {
             Frame<D> f = stack.peek();
             if (f.next == f.entries.size()) {
@@ -80,7 +80,12 @@ final class TreeWalk<D> {
                 continue;
             }
             String path = EntryName.child(f.path, name);
-            Inode inode = tree.inode(e);
+            Inode inode;
+            try {
+                inode = tree.inode(e);
+            } catch (CorruptInputException x) {
+                throw new CorruptInputException("\"" + path + "\": " + x.getMessage(), x);
+            }
             if (!(inode instanceof Inode.Directory dir)) {
                 visitor.entry(f.context, name, path, inode);
                 continue;
@@ -97,7 +102,16 @@ final class TreeWalk<D> {
                         SquashfsTree.MAX_DEPTH);
             }
             D context = visitor.directory(f.context, name, path, dir);
-            stack.push(new Frame<>(context, path, tree.list(dir), selected, depth));
+            stack.push(new Frame<>(context, path, list(tree, dir, path), selected, depth));
+        }
+    }
+
+    /** The directory's listing; a corrupt one is reported with the directory's path. */
+    private static List<DirectoryEntry> list(SquashfsTree tree, Inode.Directory dir, String path) throws IOException {
+        try {
+            return tree.list(dir);
+        } catch (CorruptInputException x) {
+            throw new CorruptInputException("directory \"" + path + "\": " + x.getMessage(), x);
         }
     }
 }
