@@ -2,12 +2,16 @@
 # Macro benchmark: unsquashfs against spindelta on real SquashFS images, in one run: full extraction
 # and full-tree hashing, wall time, CPU time and peak RSS.
 #
-# usage: bench/sqfs-macro.sh IMAGE... [--runs N] [--workdir DIR] [--threads N] [--skip-extract] [--skip-hash]
+# usage: bench/sqfs-macro.sh IMAGE... [--runs N] [--workdir DIR] [--threads N] [--settle SECONDS]
+#                            [--skip-extract] [--skip-hash] [--keep]
 #
 #   --runs N        timed runs of each tool per task, alternating peer and ours (default 3); the median is reported
 #   --workdir DIR   where trees are extracted (default: a new directory under /var/tmp). Use a directory on a
-#                   real disk, not tmpfs; it needs room for two extracted trees. Each run's tree is deleted
-#                   after it has been checked; the directory itself is removed at the end unless --keep.
+#                   real disk, not tmpfs; it needs room for 3 x N extracted trees of one image. Each run's tree
+#                   is checked, then moved aside; they are deleted after the image's last run (deleting them
+#                   between runs would slow the next run's inode allocation, see discard() below). The
+#                   directory itself is removed at the end unless --keep.
+#   --settle SECONDS  wait after deleting an image's trees before the next image (default 65)
 #   --threads N     threads of our hashing (default: all cores)
 #   --skip-extract, --skip-hash   leave a task out
 #   --keep          keep the work directory (logs, hash lists)
@@ -46,6 +50,7 @@ images=()
 runs=3
 workdir=
 threads=
+settle=65
 do_extract=1
 do_hash=1
 keep=0
@@ -54,6 +59,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=${2:?--runs needs a number}; shift 2 ;;
     --workdir) workdir=${2:?--workdir needs a directory}; shift 2 ;;
     --threads) threads=${2:?--threads needs a number}; shift 2 ;;
+    --settle) settle=${2:?--settle needs seconds}; shift 2 ;;
     --skip-extract) do_extract=0; shift ;;
     --skip-hash) do_hash=0; shift ;;
     --keep) keep=1; shift ;;
@@ -64,6 +70,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#images[@]} -ge 1 ] || usage
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "sqfs-macro: --runs must be a positive number, got $runs" >&2; exit 2; }
+[[ "$settle" =~ ^[0-9]+$ ]] || { echo "sqfs-macro: --settle must be a number of seconds, got $settle" >&2; exit 2; }
 for f in "${images[@]}"; do
   [ -f "$f" ] || { echo "sqfs-macro: $f is not a file" >&2; exit 2; }
 done
@@ -140,6 +147,17 @@ run_timed() {
     progress "  this run rebuilt the jar (sources changed meanwhile): its time includes the build; running it again"
   fi
 }
+
+# Trees are moved aside after each run and deleted only once all runs of an image are done: ext4 skips
+# inodes freed in the last 60 s (300 s while their inode table block is dirty) when it allocates new
+# ones, and a profile of unsquashfs right after deleting an extracted tree spent a third of its CPU
+# time in that search (recently_deleted, find_get_block_common). --settle waits that out between images.
+discard() { # dir
+  [ -e "$1" ] || return 0
+  mkdir -p "$workdir/trash"
+  mv "$1" "$workdir/trash/$(basename "$1").$step_no"
+}
+purge() { rm -rf "$workdir/trash"; sync; }
 
 failures=0
 fail() { failures=$((failures + 1)); progress "  FAILED: $*"; }
@@ -229,7 +247,7 @@ for image in "${images[@]}"; do
       run_timed unsquashfs -no-progress -d "$out" "$image"
       if [ "$RC" != 0 ]; then
         progress "  unsquashfs exited $RC: $(tail -n 2 "$LOG" | tr '\n' ' ')"
-        rm -rf "$out"
+        discard "$out"
         continue
       fi
       record "$ekey_u"
@@ -238,13 +256,13 @@ for image in "${images[@]}"; do
         mv "$out" "$ref"
         signature "$ref" "$refsig"
       else
-        rm -rf "$out"
+        discard "$out"
       fi
       [ "$our_extract" = 1 ] || continue
       out=$workdir/x-spindelta-$r
       for attempt in 1 2; do
         progress "  extract run $r/$runs: ./spindelta sqfs extract IMAGE OUT"
-        rm -rf "$out"
+        discard "$out"
         # a rebuild, if sources changed, happens here, untimed
         if ! "$spindelta" --version >/dev/null 2>"$workdir/prebuild.log"; then
           RC=prebuild; REBUILT=0
@@ -260,7 +278,7 @@ for image in "${images[@]}"; do
       elif [ "$RC" != 0 ]; then
         fail "spindelta sqfs extract exited $RC: $(tail -n 3 "$LOG" | tr '\n' ' ')"
         e_status_o="failed (exit $RC)"
-        rm -rf "$out"
+        discard "$out"
         continue
       fi
       record "$ekey_o"
@@ -272,7 +290,7 @@ for image in "${images[@]}"; do
       else
         fail "our extraction of $name differs from unsquashfs's"; e_status_o="DIFFERS"
       fi
-      rm -rf "$out"
+      discard "$out"
     done
     summary_row "$name" "$comp" extract unsquashfs "unsquashfs -no-progress -d OUT IMAGE" "$ekey_u" ok
     if [ "$our_extract" = 1 ]; then
@@ -288,12 +306,12 @@ for image in "${images[@]}"; do
     rm -f "$peer_sums"
     for r in $(seq 1 "$runs"); do
       out=$workdir/h-unsquashfs
-      rm -rf "$out"
+      discard "$out"
       progress "  hash run $r/$runs: unsquashfs -d OUT IMAGE && find | sort | xargs sha256sum"
       OUTFILE=$workdir/sums-raw run_timed bash -c \
           'unsquashfs -no-progress -d "$1" "$2" >&2 && cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum' \
           _ "$out" "$image"
-      rm -rf "$out"
+      discard "$out"
       if [ "$RC" != 0 ]; then
         progress "  peer hashing exited $RC: $(tail -n 2 "$LOG" | tr '\n' ' ')"
       else
@@ -329,7 +347,13 @@ for image in "${images[@]}"; do
     summary_row "$name" "$comp" hash spindelta "java -cp bench/target/benchmarks.jar org.spindelta.bench.TreeHash IMAGE" \
         "$hkey_o" "$h_status_o"
   fi
-  rm -rf "$ref" "$refsig"
+  discard "$ref"
+  rm -rf "$refsig"
+  purge
+  if [ "$n_img" -lt ${#images[@]} ] && [ "$settle" -gt 0 ]; then
+    progress "  trees deleted; waiting ${settle}s so ext4 reuses their inodes without scanning (see --settle)"
+    sleep "$settle"
+  fi
 done
 
 # ------------------------------------------------------------------ report
@@ -353,7 +377,8 @@ header="image | compressor | task | tool | command | wall s (median) | wall s (r
        "spindelta $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(
         [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ] && echo ' (modified)')"
   echo "- work dir: \`$workdir\` ($(stat -f -c %T "$workdir")); $runs runs per tool and task, alternating peer and ours;" \
-       "images warmed with cat, caches not dropped; sync before each run"
+       "images warmed with cat, caches not dropped; sync before each run; trees deleted after each image's runs," \
+       "then ${settle}s of rest"
   echo "- SPINDELTA_JAVA_OPTS: \`${SPINDELTA_JAVA_OPTS:-}\`; TreeHash JVM options: \`${treehash_opts[*]}\`${threads:+; --threads $threads}"
   [ -n "$extract_note" ] && echo "- note: $extract_note"
   echo "- peer hashing = unsquashfs into OUT, then sha256sum of every regular file on one core, timed as one command;"
