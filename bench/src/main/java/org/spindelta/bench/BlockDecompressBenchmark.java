@@ -1,5 +1,7 @@
 package org.spindelta.bench;
 
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,12 +40,16 @@ import org.spindelta.squashfs.read.SquashfsImage;
  * (blocks mksquashfs stored raw, and fragment blocks, are left out) are read into memory in the trial's
  * setup, at most {@code maxStoredMegabytes} of them. The setup prints how many blocks and bytes.
  *
+ * <p>{@code impl=ours} is spindelta's decoder; {@code impl=native} is the peer, the C library call
+ * unsquashfs makes for the block ({@link NativeCodecs}: zlib, liblzma, liblzo2, liblz4, libzstd through
+ * JNA, native memory to native memory), on the same blocks.
+ *
  * <p>Read the {@code decode:megabytes} line: an aux counter of decoded MB (10^6 bytes), which in
  * throughput mode JMH reports per second, i.e. MB/s (the unit column says "ops/s"). The plain {@code
  * decode} line is blocks per second.
  *
  * <pre>
- * java -jar bench/target/benchmarks.jar BlockDecompressBenchmark -p compressor=zstd,xz
+ * java -jar bench/target/benchmarks.jar BlockDecompressBenchmark -p compressor=zstd,xz -p impl=ours
  * java -jar bench/target/benchmarks.jar BlockDecompressBenchmark -p tree=/usr/share -p megabytes=48
  * </pre>
  */
@@ -57,6 +63,10 @@ public class BlockDecompressBenchmark {
     /** mksquashfs {@code -comp} name. */
     @Param({"gzip", "xz", "lzma", "lzo", "lz4", "zstd"})
     public String compressor;
+
+    /** ours: {@link SquashfsImage#newDecompressor()}; native: the C library unsquashfs calls. */
+    @Param({"ours", "native"})
+    public String impl;
 
     /** The real tree the image is made from. */
     @Param({"/usr/lib/x86_64-linux-gnu"})
@@ -76,6 +86,12 @@ public class BlockDecompressBenchmark {
     private int[] decodedSizes;
     private byte[] out;
     private int next;
+
+    private NativeCodecs.Decoder nativeDecoder;
+    private Memory nativeBlocks;
+    private long[] nativeOffsets;
+    private Pointer[] nativeSrc;
+    private Memory nativeOut;
 
     @Setup(Level.Trial)
     public void load() throws IOException {
@@ -110,7 +126,24 @@ public class BlockDecompressBenchmark {
         blocks = stored.toArray(byte[][]::new);
         decodedSizes = sizes.stream().mapToInt(Integer::intValue).toArray();
         out = new byte[image.superBlock().blockSize()];
-        decompressor = image.newDecompressor();
+        if (impl.equals("native")) {
+            nativeDecoder = NativeCodecs.forCompressor(compressor);
+            nativeBlocks = new Memory(storedBytes);
+            nativeOffsets = new long[blocks.length + 1];
+            for (int i = 0; i < blocks.length; i++) {
+                nativeBlocks.write(nativeOffsets[i], blocks[i], 0, blocks[i].length);
+                nativeOffsets[i + 1] = nativeOffsets[i] + blocks[i].length;
+            }
+            nativeSrc = new Pointer[blocks.length];
+            for (int i = 0; i < blocks.length; i++) {
+                nativeSrc[i] = nativeBlocks.share(nativeOffsets[i]);
+            }
+            nativeOut = new Memory(out.length);
+        } else if (impl.equals("ours")) {
+            decompressor = image.newDecompressor();
+        } else {
+            throw new IllegalArgumentException("impl must be ours or native, got " + impl);
+        }
         System.out.printf(Locale.ROOT, "%n%s: %d compressed data blocks, %.1f MB stored, %.1f MB decoded (ratio %.2f);"
                 + " %d raw blocks left out%n", p, blocks.length, storedBytes / 1e6, decodedBytes / 1e6,
                 (double) decodedBytes / storedBytes, raw);
@@ -132,18 +165,25 @@ public class BlockDecompressBenchmark {
     public int decode(Throughput counter) throws CorruptInputException {
         int i = next;
         next = i + 1 == blocks.length ? 0 : i + 1;
-        byte[] b = blocks[i];
-        int n = decompressor.decompress(b, 0, b.length, out, 0, out.length);
+        int n;
+        if (decompressor != null) {
+            byte[] b = blocks[i];
+            n = decompressor.decompress(b, 0, b.length, out, 0, out.length);
+        } else {
+            n = (int) nativeDecoder.decode(nativeSrc[i], nativeOffsets[i + 1] - nativeOffsets[i], nativeOut, out.length);
+        }
         if (n != decodedSizes[i]) {
             throw new IllegalStateException("block " + i + " decoded to " + n + " bytes, expected " + decodedSizes[i]);
         }
         counter.megabytes += n / 1e6;
-        return out[n - 1];
+        return n;
     }
 
     @TearDown(Level.Trial)
     public void close() throws IOException {
-        decompressor.close();
+        if (decompressor != null) {
+            decompressor.close();
+        }
         image.close();
     }
 }
