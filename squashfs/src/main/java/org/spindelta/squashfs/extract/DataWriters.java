@@ -33,8 +33,14 @@ final class DataWriters implements AutoCloseable {
      * balance two cores and large enough that queueing costs nothing beside decoding.
      */
     static final int TASK_BYTES = 1 << 20;
-    /** Small files batched into one task at most; consecutive files usually share a fragment block. */
+    /** Files batched into one task before it is handed over, unless they share the last one's fragment block. */
     static final int MAX_FILES_PER_TASK = 64;
+    /**
+     * Files in one task at most, even when they all share a fragment block. Batches end where the
+     * fragment block changes (consecutive files usually share one), so that each fragment block is decoded
+     * by one writer once, as unsquashfs's fragment cache does, instead of once by every writer.
+     */
+    static final int MAX_SHARING_FILES_PER_TASK = 2 * MAX_FILES_PER_TASK;
     /** Files open at once (created, not yet finished): well under the usual 1024-descriptor limit. */
     static final int MAX_OPEN_FILES = 256;
     /** Tasks queued per thread. */
@@ -142,11 +148,16 @@ final class DataWriters implements AutoCloseable {
     }
 
     private void queue(BlockRange range) throws IOException {
+        if (batchBytes >= TASK_BYTES || batch.size() >= MAX_FILES_PER_TASK) {
+            BlockRange last = batch.get(batch.size() - 1);
+            boolean sameFragment = range.tail() && last.tail()
+                    && range.file().inode().fragmentIndex() == last.file().inode().fragmentIndex();
+            if (!sameFragment || batch.size() >= MAX_SHARING_FILES_PER_TASK) {
+                submitBatch();
+            }
+        }
         batch.add(range);
         batchBytes += range.bytes();
-        if (batchBytes >= TASK_BYTES || batch.size() >= MAX_FILES_PER_TASK) {
-            submitBatch();
-        }
     }
 
     private void submitBatch() throws IOException {

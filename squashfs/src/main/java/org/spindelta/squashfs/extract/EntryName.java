@@ -59,6 +59,10 @@ final class EntryName {
      * bytes that are not UTF-8 shown as {@code \xNN}.
      */
     static String printable(byte[] name) {
+        if (isPlainAscii(name)) {
+            // nearly every name: no decoder, no escapes
+            return new String(name, StandardCharsets.ISO_8859_1);
+        }
         String s;
         try {
             s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -83,6 +87,15 @@ final class EntryName {
             }
         }
         return sb.toString();
+    }
+
+    private static boolean isPlainAscii(byte[] name) {
+        for (byte b : name) {
+            if (b < 0x20 || b == 0x7F || b == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Charset platformCharset() {

@@ -70,7 +70,8 @@ final class Libc {
         if (why == null) {
             try {
                 Native.register(Libc.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
-            } catch (UnsatisfiedLinkError | RuntimeException e) {
+            } catch (LinkageError | RuntimeException e) {
+                // no libjnidispatch for this platform, or a temp directory it cannot be loaded from (noexec)
                 why = "cannot load the C library through JNA: " + e.getMessage();
             }
         }
