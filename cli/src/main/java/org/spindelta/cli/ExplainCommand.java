@@ -1,0 +1,29 @@
+package org.spindelta.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.spindelta.squashfs.spin.SpinApply;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = "Print what a spin patch will do: inputs, images, ops and bytes per kind.")
+final class ExplainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "PATCH")
+    Path patch;
+
+    @Override
+    public Integer call() throws Exception {
+        spec.commandLine().getOut().print(SpinApply.readPlan(patch).explain());
+        return 0;
+    }
+}

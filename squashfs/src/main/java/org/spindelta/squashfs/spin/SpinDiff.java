@@ -1,0 +1,377 @@
+package org.spindelta.squashfs.spin;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.zip.CRC32;
+import org.spindelta.bsdiff.format.PatchFormat;
+import org.spindelta.bsdiff.generate.BsDiff;
+import org.spindelta.bsdiff.generate.DiffOptions;
+import org.spindelta.bsdiff.generate.DiffSummary;
+import org.spindelta.core.ChannelInput;
+import org.spindelta.core.InputFile;
+import org.spindelta.core.Progress;
+import org.spindelta.core.Sha256;
+import org.spindelta.core.StagedOutput;
+import org.spindelta.squashfs.chunk.Chunk;
+import org.spindelta.squashfs.chunk.ChunkKind;
+import org.spindelta.squashfs.chunk.ChunkUse;
+import org.spindelta.squashfs.format.SquashfsConstants;
+import org.spindelta.squashfs.read.SquashfsImage;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZOutputStream;
+
+/**
+ * Makes a spin patch (docs/formats/spin.md): BASE and the target are decomposed into chunks; a target
+ * chunk whose stored bytes exist in BASE is copied from there; a changed compressed block is shipped
+ * decoded when this machine's encoder reproduces its stored bytes exactly (checked here, block by block)
+ * and as its stored bytes otherwise; everything else (container bytes, raw blocks, indexes) is shipped
+ * as it is. What is shipped forms the content stream NEW, which is diffed (windowed bsdiff, xz) against a
+ * reference stream OLD made of the base content it most resembles: the same files decoded (see
+ * {@link ReferenceChooser}), the same metadata tables, the container's other bytes.
+ */
+public final class SpinDiff {
+    /** Recompressed blocks carried whole per image and kind, for the applier's encoder self-test. */
+    static final int SAMPLES_PER_KIND = 2;
+
+    /**
+     * @param memory what the content diff may hold (see {@link DiffOptions#memory()})
+     * @param threads pool size for hashing, decoding, encoding and diffing
+     */
+    public record Options(long memory, int threads) {
+        public static Options defaults() {
+            return new Options(DiffOptions.DEFAULT_MEMORY, Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    /** What a diff made: the plan, the patch size and the content diff's own summary. */
+    public record Summary(SpinPlan plan, long patchLength, DiffSummary content) {
+    }
+
+    private SpinDiff() {}
+
+    public static Summary diff(Path basePath, Path targetPath, Path patchPath, Options options,
+            Recompressor.Factory encoders, Progress progress) throws IOException {
+        InputFile.refuseAsOutput(patchPath, basePath, targetPath);
+        Path dir = patchPath.toAbsolutePath().getParent();
+        Path oldFile = Files.createTempFile(dir, ".spindelta-", ".old");
+        Path newFile = Files.createTempFile(dir, ".spindelta-", ".new");
+        Path contentFile = Files.createTempFile(dir, ".spindelta-", ".content");
+        try (FileChannel base = InputFile.open(basePath, "BASE");
+                FileChannel target = InputFile.open(targetPath, "SPIN");
+                StagedOutput out = StagedOutput.create(patchPath)) {
+            CompletableFuture<byte[]> baseSha = sha256(base, "BASE");
+            CompletableFuture<byte[]> targetSha = sha256(target, "SPIN");
+            List<ImageLocator.Found> baseImages = ImageLocator.find(base);
+            List<ImageLocator.Found> targetImages = ImageLocator.find(target);
+            BaseCatalog catalog = BaseCatalog.build(base, baseImages, options.threads());
+            List<ImageInfo> baseInfos = infos(baseImages, null);
+            List<ImageInfo> targetInfos = infos(targetImages, encoders);
+
+            Planner planner = new Planner(target, targetImages, targetInfos, catalog, encoders, options.threads());
+            try (FileChannel nw = FileChannel.open(newFile, StandardOpenOption.WRITE)) {
+                planner.run(nw);
+            }
+            writeOld(base, baseImages.stream().map(ImageLocator.Found::image).toList(), planner.sources(), oldFile,
+                    options.threads());
+
+            DiffOptions d = new DiffOptions(PatchFormat.SPDW_XZ, options.memory(), options.threads(), 0);
+            DiffSummary content = BsDiff.diff(oldFile, newFile, contentFile, d, progress);
+
+            SpinPlan plan = new SpinPlan(base.size(), join(baseSha), target.size(), join(targetSha), baseInfos,
+                    targetInfos, planner.samples(), planner.sources(), planner.ops());
+            writePatch(out.channel(), plan, contentFile);
+            out.commit();
+            return new Summary(plan, Files.size(patchPath), content);
+        } finally {
+            if (System.getenv("SPINDELTA_KEEP_TEMP") == null) {
+                Files.deleteIfExists(oldFile);
+                Files.deleteIfExists(newFile);
+            }
+            Files.deleteIfExists(contentFile);
+        }
+    }
+
+    private static List<ImageInfo> infos(List<ImageLocator.Found> images, Recompressor.Factory encoders)
+            throws IOException {
+        List<ImageInfo> out = new ArrayList<>();
+        for (ImageLocator.Found f : images) {
+            SquashfsImage img = f.image();
+            byte[] options = storedOptions(img);
+            ImageInfo info = new ImageInfo(f.offset(), f.length(), img.superBlock().compressor(),
+                    img.superBlock().blockSize(), options, "");
+            if (encoders != null) {
+                info = new ImageInfo(info.offset(), info.length(), info.compressor(), info.blockSize(), options,
+                        encoders.identity(info));
+            }
+            out.add(info);
+        }
+        return out;
+    }
+
+    /** The options block's payload as stored (after the superblock and its 2-byte header), or none. */
+    static byte[] storedOptions(SquashfsImage img) throws IOException {
+        if (img.storedCompressorOptions().isEmpty()) {
+            return new byte[0];
+        }
+        int at = SquashfsConstants.SUPERBLOCK_SIZE + SquashfsConstants.METADATA_HEADER_SIZE;
+        byte[] b = new byte[(int) (img.dataStart() - at)];
+        img.source().read(at, b, 0, b.length, "compressor options");
+        return b;
+    }
+
+    /** Walks the target in order, deciding each chunk's op, writing NEW and collecting references. */
+    private static final class Planner {
+        private final FileChannel target;
+        private final List<ImageLocator.Found> images;
+        private final List<ImageInfo> infos;
+        private final BaseCatalog catalog;
+        private final Recompressor.Factory encoders;
+        private final int threads;
+        private final ReferenceChooser chooser;
+        private final List<Op> ops = new ArrayList<>();
+        private final Map<Source, Boolean> sources = new LinkedHashMap<>();
+        private final Map<String, Integer> samplesTaken = new HashMap<>();
+        private final List<Sample> samples = new ArrayList<>();
+        private boolean gapsReferenced;
+        private OutputStream nw;
+
+        Planner(FileChannel target, List<ImageLocator.Found> images, List<ImageInfo> infos, BaseCatalog catalog,
+                Recompressor.Factory encoders, int threads) {
+            this.target = target;
+            this.images = images;
+            this.infos = infos;
+            this.catalog = catalog;
+            this.encoders = encoders;
+            this.threads = threads;
+            this.chooser = new ReferenceChooser(catalog.files());
+        }
+
+        /** The decision for one target chunk, made on a pool thread. */
+        private record Decision(Chunk chunk, int image, Op op, byte[] shipped, int shippedLength, byte[] stored) {
+        }
+
+        void run(FileChannel newChannel) throws IOException {
+            nw = Channels.newOutputStream(newChannel);
+            List<SquashfsImage> imgs = images.stream().map(ImageLocator.Found::image).toList();
+            long pos = 0;
+            try (ThreadCodecs codecs = new ThreadCodecs(imgs, infos, encoders);
+                    OrderedPipeline<Decision> pipeline = new OrderedPipeline<>("spin-plan", threads, threads * 4,
+                            this::accept)) {
+                for (int i = 0; i < images.size(); i++) {
+                    ImageLocator.Found img = images.get(i);
+                    pipeline.finish();
+                    gap(pos, img.offset());
+                    int image = i;
+                    for (Chunk c : img.map().chunks()) {
+                        pipeline.submit(() -> decide(codecs, image, img, c));
+                    }
+                    pipeline.finish();
+                    pos = img.offset() + img.length();
+                }
+                gap(pos, target.size());
+            }
+            nw.flush();
+        }
+
+        private Decision decide(ThreadCodecs codecs, int image, ImageLocator.Found img, Chunk c) throws IOException {
+            if (c.length() > SpinPlanCodec.MAX_BLOCK + 2) {
+                return new Decision(c, image, null, null, 0, null); // padding, odd ranges: copied from the target
+            }
+            int n = (int) c.length();
+            byte[] stored = new byte[n];
+            ChannelInput.readFully(target, img.offset() + c.offset(), stored, 0, n, "SPIN");
+            long at = catalog.find(ChunkKey.of(stored, 0, n, ChunkKey.digest()));
+            if (at >= 0) {
+                return new Decision(c, image, new Op.Copy(at, n), null, 0, null);
+            }
+            boolean block = c.kind() == ChunkKind.DATA_BLOCK || c.kind() == ChunkKind.FRAGMENT_BLOCK;
+            boolean metadata = c.kind().metadata();
+            if (c.compressed() && (block || metadata) && !infos.get(image).encoder().isEmpty()) {
+                int max = metadata ? SquashfsConstants.METADATA_MAX : infos.get(image).blockSize();
+                byte[] decoded = new byte[max];
+                int d = BlockBytes.decode(stored, n, metadata, codecs.decoder(image), decoded, max,
+                        "SPIN " + c.describe());
+                byte[] again = new byte[max];
+                int e = codecs.encoder(image).encode(decoded, 0, d, again, metadata);
+                int payload = metadata ? n - SquashfsConstants.METADATA_HEADER_SIZE : n;
+                int skip = n - payload;
+                if (e == payload && Arrays.equals(again, 0, e, stored, skip, n)) {
+                    CRC32 crc = new CRC32();
+                    crc.update(stored, skip, payload);
+                    return new Decision(c, image, new Op.Recompress(image, metadata, d, payload, (int) crc.getValue()),
+                            decoded, d, stored);
+                }
+            }
+            return new Decision(c, image, new Op.Literal(n), stored, n, null);
+        }
+
+        private void accept(Decision d) throws IOException {
+            if (d.op() == null) {
+                ImageLocator.Found img = images.get(d.image());
+                gap(img.offset() + d.chunk().offset(), img.offset() + d.chunk().end());
+                return;
+            }
+            add(d.op());
+            if (d.shipped() == null) {
+                return;
+            }
+            nw.write(d.shipped(), 0, d.shippedLength());
+            reference(d.chunk());
+            if (d.op() instanceof Op.Recompress r) {
+                String kind = r.image() + (r.metadata() ? "m" : "d");
+                if (samplesTaken.merge(kind, 1, Integer::sum) <= SAMPLES_PER_KIND) {
+                    MessageDigest md = Sha256.newDigest();
+                    md.update(d.stored(), r.metadata() ? SquashfsConstants.METADATA_HEADER_SIZE : 0, r.storedLength());
+                    samples.add(new Sample(r.image(), r.metadata(), Arrays.copyOf(d.shipped(), d.shippedLength()),
+                            md.digest()));
+                }
+            }
+        }
+
+        /** Target bytes outside any chunk decision: shipped as they are, diffed against BASE's container. */
+        private void gap(long from, long to) throws IOException {
+            if (to <= from) {
+                return;
+            }
+            add(new Op.Literal(to - from));
+            ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+            for (long p = from; p < to; ) {
+                buf.clear().limit((int) Math.min(buf.capacity(), to - p));
+                int r = target.read(buf, p);
+                if (r < 0) {
+                    throw new IOException("SPIN shrank while being read");
+                }
+                nw.write(buf.array(), 0, r);
+                p += r;
+            }
+            if (!gapsReferenced) {
+                gapsReferenced = true;
+                catalog.gaps().forEach(s -> sources.putIfAbsent(s, Boolean.TRUE));
+            }
+        }
+
+        /** Adds to OLD the base content this shipped chunk most resembles. */
+        private void reference(Chunk c) {
+            if (c.kind().metadata()) {
+                catalog.table(c.kind()).forEach(s -> sources.putIfAbsent(s, Boolean.TRUE));
+                return;
+            }
+            for (ChunkUse u : c.uses()) {
+                ReferenceChooser.BaseFile f = chooser.choose(u.path(), u.fileOffset() + u.length());
+                if (f != null) {
+                    f.blocks().forEach(s -> sources.putIfAbsent(s, Boolean.TRUE));
+                }
+            }
+        }
+
+        /** Appends an op, merging it into the previous one where the two are contiguous. */
+        private void add(Op op) {
+            if (!ops.isEmpty()) {
+                Op last = ops.get(ops.size() - 1);
+                if (last instanceof Op.Copy a && op instanceof Op.Copy b && a.baseOffset() + a.length() == b.baseOffset()) {
+                    ops.set(ops.size() - 1, new Op.Copy(a.baseOffset(), a.length() + b.length()));
+                    return;
+                }
+                if (last instanceof Op.Literal a && op instanceof Op.Literal b) {
+                    ops.set(ops.size() - 1, new Op.Literal(a.length() + b.length()));
+                    return;
+                }
+            }
+            ops.add(op);
+        }
+
+        List<Op> ops() {
+            return ops;
+        }
+
+        List<Source> sources() {
+            return new ArrayList<>(sources.keySet());
+        }
+
+        List<Sample> samples() {
+            return samples;
+        }
+    }
+
+    /** Writes OLD: the sources laid end to end, blocks decoded on the pool. */
+    static void writeOld(FileChannel base, List<SquashfsImage> imgs, List<Source> sources, Path oldFile,
+            int threads) throws IOException {
+        try (FileChannel old = FileChannel.open(oldFile, StandardOpenOption.WRITE);
+                ThreadCodecs codecs = new ThreadCodecs(imgs, List.of(), null)) {
+            OutputStream o = Channels.newOutputStream(old);
+            try (OrderedPipeline<byte[]> pipeline = new OrderedPipeline<>("spin-old", threads, threads * 4,
+                    o::write)) {
+                for (Source s : sources) {
+                    pipeline.submit(() -> SourceReader.read(base, imgs, s, codecs));
+                }
+                pipeline.finish();
+            }
+            o.flush();
+        }
+    }
+
+    private static void writePatch(FileChannel out, SpinPlan plan, Path contentFile) throws IOException {
+        byte[] decoded = SpinPlanCodec.encode(plan);
+        java.io.ByteArrayOutputStream xz = new java.io.ByteArrayOutputStream();
+        try (XZOutputStream x = new XZOutputStream(xz, new LZMA2Options(6))) {
+            x.write(decoded);
+        }
+        byte[] planBytes = xz.toByteArray();
+        long contentLength = Files.size(contentFile);
+        SpinPatchHeader h = new SpinPatchHeader(plan.baseLength(), plan.baseSha256(), plan.targetLength(),
+                plan.targetSha256(), planBytes.length, decoded.length, contentLength);
+        OutputStream o = Channels.newOutputStream(out);
+        o.write(h.encode());
+        o.write(planBytes);
+        o.flush();
+        try (FileChannel content = FileChannel.open(contentFile, StandardOpenOption.READ)) {
+            long p = 0;
+            while (p < contentLength) {
+                p += content.transferTo(p, contentLength - p, out);
+            }
+        }
+    }
+
+    private static CompletableFuture<byte[]> sha256(FileChannel ch, String role) {
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(Sha256.of(ch, 0, ch.size(), Progress.NONE));
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "sha256-" + role);
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    private static byte[] join(CompletableFuture<byte[]> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+}
