@@ -52,6 +52,7 @@ final class DiffCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         if (verbose) {
             out.print(s.plan().explain());
+            out.flush();
         }
         if (!common.quiet) {
             out.println("spin patch: " + ByteSize.format(s.patchLength()) + " (" + s.patchLength() + " bytes) for "

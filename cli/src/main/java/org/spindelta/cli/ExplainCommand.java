@@ -23,7 +23,9 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        spec.commandLine().getOut().print(SpinApply.readPlan(patch).explain());
+        var out = spec.commandLine().getOut();
+        out.print(SpinApply.readPlan(patch).explain());
+        out.flush();
         return 0;
     }
 }
