@@ -36,7 +36,9 @@ import org.spindelta.squashfs.read.XattrTable;
  *
  * <p>Building reads every metadata block (to learn its decoded size) but no data or fragment block: a
  * data block's decoded size follows from its file's size, a fragment block's from the tails packed in
- * it (the furthest tail end; mksquashfs packs them without gaps).
+ * it (the furthest tail end; mksquashfs packs them without gaps). A compressed fragment block that no
+ * file uses (mksquashfs writes none) is listed with decoded size 0: it is not decoded. Sizes of
+ * compressed blocks are what the files require; a consumer that decodes a block checks them.
  */
 public final class ChunkMap {
     private final SquashfsImage image;
@@ -191,20 +193,24 @@ public final class ChunkMap {
                         }
                         int tail = layout.tailLength();
                         long fo = file.fragmentOffset();
-                        if (fo + tail > blockSize) {
+                        // a raw fragment block holds exactly its stored bytes, a compressed one at most block_size
+                        long room = b.compressed ? blockSize : b.length;
+                        if (fo + tail > room) {
                             throw new CorruptInputException("\"" + node.path() + "\": tail of " + tail + " bytes at offset "
-                                    + fo + " of fragment " + file.fragmentIndex() + " runs past block_size " + blockSize);
+                                    + fo + " of fragment " + file.fragmentIndex() + " runs past its " + room
+                                    + (b.compressed ? " bytes (block_size)" : " stored bytes"));
                         }
                         b.use(new ChunkUse(node.path(), number, file.size() - tail, (int) fo, tail));
                     }
                 });
             }
-            // fragments no file uses still take their bytes; their decoded size needs decoding
+            // fragments no file uses (mksquashfs writes none) still take their bytes; they are not decoded,
+            // so a crafted table of many entries costs no decompression, and their decoded size stays 0
             for (long i = 0; i < fragmentTable.count(); i++) {
                 if (!fragments.containsKey(i)) {
                     FragmentEntry e = fragmentTable.entry(i);
                     BlockChunk b = new BlockChunk(e.start(), e.storedSize(), ChunkKind.FRAGMENT_BLOCK, i, e.compressed());
-                    b.decoded = fragmentTable.readBlock(i, new byte[blockSize]);
+                    b.unused = true;
                     fragments.put(i, b);
                 }
             }
@@ -292,6 +298,7 @@ public final class ChunkMap {
         final boolean compressed;
         final List<ChunkUse> uses = new ArrayList<>(1);
         int decoded;
+        boolean unused;
 
         BlockChunk(long offset, int length, ChunkKind kind, long index, boolean compressed) {
             this.offset = offset;
@@ -307,7 +314,8 @@ public final class ChunkMap {
         }
 
         Chunk toChunk() {
-            return new Chunk(offset, length, kind, index, compressed, compressed ? decoded : length, uses);
+            return new Chunk(offset, length, kind, index, compressed, unused && compressed ? 0
+                    : compressed ? decoded : length, uses);
         }
     }
 }

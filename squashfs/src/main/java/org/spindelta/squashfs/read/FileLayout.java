@@ -57,6 +57,14 @@ public final class FileLayout {
             total = Math.addExact(total, onDisk);
         }
         o[sizes.length] = total;
+        FileLayout layout = new FileLayout(file, blockSize, o);
+        for (int i = 0; i < sizes.length; i++) {
+            // a block stored uncompressed holds exactly its decoded bytes
+            if (!layout.sparse(i) && !layout.compressed(i) && layout.storedSize(i) != layout.decodedSize(i)) {
+                throw new CorruptInputException(name(file, path) + ": block " + i + " is stored uncompressed with "
+                        + layout.storedSize(i) + " bytes, but must hold " + layout.decodedSize(i));
+            }
+        }
         long start = file.blocksStart();
         if (total > 0) {
             // blocks_start is unsigned on disk: a negative long is beyond any image
@@ -66,7 +74,7 @@ public final class FileLayout {
                         + image.dataStart() + ", " + image.dataEnd() + ")");
             }
         }
-        return new FileLayout(file, blockSize, o);
+        return layout;
     }
 
     public Inode.File file() {

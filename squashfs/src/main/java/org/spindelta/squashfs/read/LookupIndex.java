@@ -63,6 +63,13 @@ final class LookupIndex {
         long highest = start - METADATA_HEADER_SIZE - 1;
         for (int i = 0; i < blocks; i++) {
             positions[i] = LittleEndian.getLong(raw, i * LOOKUP_INDEX_ENTRY_SIZE);
+            // mksquashfs writes a table's blocks one after another, so the positions increase
+            if (i > 0 && positions[i] <= positions[i - 1] && positions[i] >= lowest && positions[i] <= highest) {
+                throw new CorruptInputException(table + " index entry " + i + " at byte "
+                        + (start + (long) i * LOOKUP_INDEX_ENTRY_SIZE) + " points at byte " + positions[i]
+                        + ", not after entry " + (i - 1) + "'s " + positions[i - 1]
+                        + " (a table's blocks follow one another)");
+            }
             if (positions[i] < lowest || positions[i] > highest) {
                 throw new CorruptInputException(table + " index entry " + i + " at byte "
                         + (start + (long) i * LOOKUP_INDEX_ENTRY_SIZE) + " points at byte "

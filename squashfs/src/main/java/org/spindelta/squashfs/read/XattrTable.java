@@ -143,6 +143,8 @@ public final class XattrTable implements AutoCloseable {
         }
         kv.seek(ref);
         List<Xattr> out = new ArrayList<>((int) Math.min(count, 64));
+        // an out-of-line value is decoded once per list and shared, so repeating a reference costs no memory
+        java.util.Map<Long, byte[]> shared = new java.util.HashMap<>();
         long listBytes = 0;
         for (long i = 0; i < count; i++) {
             String at = what + ", attribute " + i + " at " + kv.where();
@@ -178,10 +180,14 @@ public final class XattrTable implements AutoCloseable {
                             + " bytes, not 8");
                 }
                 long valueRef = kv.readU64();
-                long back = kv.reference();
-                kv.seek(valueRef);
-                value = readValue(at + ", value at reference 0x" + Long.toHexString(valueRef));
-                kv.restore(back);
+                value = shared.get(valueRef);
+                if (value == null) {
+                    long back = kv.reference();
+                    kv.seek(valueRef);
+                    value = readValue(at + ", value at reference 0x" + Long.toHexString(valueRef));
+                    kv.restore(back);
+                    shared.put(valueRef, value);
+                }
             } else {
                 value = readValue(at);
             }
