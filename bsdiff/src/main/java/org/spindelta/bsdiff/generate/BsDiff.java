@@ -218,7 +218,7 @@ public final class BsDiff {
         WindowResult diffWindow(WindowPlan p) {
             WindowResult r = new WindowResult(p.index(), p.newStart(), p.newLength());
             int start = (int) p.newStart();
-            new BsdiffScan(index, region).scan(newBytes, start, start + p.newLength(), r);
+            new BsdiffScan(index, region, null, options.minMatch()).scan(newBytes, start, start + p.newLength(), r);
             return r;
         }
     }
@@ -308,7 +308,7 @@ public final class BsDiff {
                         b.old);
                 WindowResult r = new WindowResult(p.index(), p.newStart(), p.newLength(), take(resultBuffers),
                         resultBuffers::add);
-                new BsdiffScan(index, region, segments).scan(b.nw, 0, p.newLength(), r);
+                new BsdiffScan(index, region, segments, options.minMatch()).scan(b.nw, 0, p.newLength(), r);
                 return r;
             } finally {
                 buffers.add(b);

@@ -25,18 +25,23 @@ final class BsdiffScan {
     private final MatchIndex index;
     private final OldRegion region;
     private final ExactSegments segments;
+    private final int minMatch;
     private final int[] posOut = new int[1];
     private final int[] segPos = new int[1];
 
     BsdiffScan(MatchIndex index, OldRegion region) {
-        this(index, region, null);
+        this(index, region, null, 0);
     }
 
-    /** @param segments exact matches in the region's anchored part, or null when everything is sorted */
-    BsdiffScan(MatchIndex index, OldRegion region, ExactSegments segments) {
+    /**
+     * @param segments exact matches in the region's anchored part, or null when everything is sorted
+     * @param minMatch shortest match taken as a new alignment (see {@link DiffOptions#minMatch()})
+     */
+    BsdiffScan(MatchIndex index, OldRegion region, ExactSegments segments, int minMatch) {
         this.index = index;
         this.region = region;
         this.segments = segments;
+        this.minMatch = minMatch;
     }
 
     /**
@@ -83,7 +88,8 @@ final class BsdiffScan {
                         oldscore++;
                     }
                 }
-                if ((len == oldscore && len != 0) || len > oldscore + MIN_GAIN) {
+                if (((len == oldscore && len != 0) || len > oldscore + MIN_GAIN) && (len >= minMatch
+                        || len == oldscore)) {
                     if (!located) {
                         index.search(nw, scan, newEnd, posOut); // same length; only now is the position needed
                         pos = posOut[0];

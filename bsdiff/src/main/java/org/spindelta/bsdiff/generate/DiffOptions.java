@@ -12,8 +12,11 @@ import org.spindelta.core.ByteSize;
  * @param threads windows diffed at once; in [1, {@link #MAX_THREADS}]
  * @param maxWindow upper bound on a window of NEW in bytes (0 = only what memory allows); tests use it
  *     to force windowing on small files
+ * @param minMatch shortest exact match the scan takes as a new alignment (0 = bsdiff 4.3's rule alone).
+ *     bsdiff takes matches of 9 bytes; for NEW that is mostly new text compressed by xz, such short
+ *     matches each cost a control record and break the literal run the compressor would model better
  */
-public record DiffOptions(PatchFormat format, long memory, int threads, long maxWindow) {
+public record DiffOptions(PatchFormat format, long memory, int threads, long maxWindow, int minMatch) {
     /** Default cap: a diff of two ~110 MB live images then peaks near 0.45x of what bsdiff 4.3 needs. */
     public static final long DEFAULT_MEMORY = 320L << 20;
     /** Below this the fixed buffers alone (bzip2 compressors, I/O) leave no room for windows. */
@@ -31,28 +34,35 @@ public record DiffOptions(PatchFormat format, long memory, int threads, long max
         if (threads < 1 || threads > MAX_THREADS) {
             throw new IllegalArgumentException("threads must be in [1, " + MAX_THREADS + "], got " + threads);
         }
+        if (minMatch < 0) {
+            throw new IllegalArgumentException("minMatch must be >= 0, got " + minMatch);
+        }
         if (maxWindow < 0) {
             throw new IllegalArgumentException("maxWindow must be >= 0, got " + maxWindow);
         }
     }
 
     public static DiffOptions defaults() {
-        return new DiffOptions(PatchFormat.BSDIFF40, DEFAULT_MEMORY, Runtime.getRuntime().availableProcessors(), 0);
+        return new DiffOptions(PatchFormat.BSDIFF40, DEFAULT_MEMORY, Runtime.getRuntime().availableProcessors(), 0, 0);
     }
 
     public DiffOptions withFormat(PatchFormat f) {
-        return new DiffOptions(f, memory, threads, maxWindow);
+        return new DiffOptions(f, memory, threads, maxWindow, minMatch);
     }
 
     public DiffOptions withMemory(long m) {
-        return new DiffOptions(format, m, threads, maxWindow);
+        return new DiffOptions(format, m, threads, maxWindow, minMatch);
     }
 
     public DiffOptions withThreads(int t) {
-        return new DiffOptions(format, memory, t, maxWindow);
+        return new DiffOptions(format, memory, t, maxWindow, minMatch);
     }
 
     public DiffOptions withMaxWindow(long w) {
-        return new DiffOptions(format, memory, threads, w);
+        return new DiffOptions(format, memory, threads, w, minMatch);
+    }
+
+    public DiffOptions withMinMatch(int m) {
+        return new DiffOptions(format, memory, threads, maxWindow, m);
     }
 }

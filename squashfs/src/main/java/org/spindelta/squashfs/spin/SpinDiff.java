@@ -47,6 +47,12 @@ import org.tukaani.xz.XZOutputStream;
 public final class SpinDiff {
     /** Recompressed blocks carried whole per image and kind, for the applier's encoder self-test. */
     static final int SAMPLES_PER_KIND = 2;
+    /**
+     * Shortest match the content diff takes: most of NEW is new content compressed by xz, and bsdiff's
+     * 9-byte matches in it each cost a control record and a break in the literal run (measured on a
+     * localized pair: 600k such records).
+     */
+    static final int MIN_MATCH = 32;
 
     /**
      * @param memory what the content diff may hold (see {@link DiffOptions#memory()})
@@ -89,7 +95,7 @@ public final class SpinDiff {
             writeOld(base, baseImages.stream().map(ImageLocator.Found::image).toList(), planner.sources(), oldFile,
                     options.threads());
 
-            DiffOptions d = new DiffOptions(PatchFormat.SPDW_XZ, options.memory(), options.threads(), 0);
+            DiffOptions d = new DiffOptions(PatchFormat.SPDW_XZ, options.memory(), options.threads(), 0, MIN_MATCH);
             DiffSummary content = BsDiff.diff(oldFile, newFile, contentFile, d, progress);
 
             SpinPlan plan = new SpinPlan(base.size(), join(baseSha), target.size(), join(targetSha), baseInfos,
