@@ -19,9 +19,9 @@ import org.spindelta.squashfs.read.SquashfsImage;
  *
  * <p>Plain {@code mvn verify} runs the target once on each file under
  * {@code src/test/resources/org/spindelta/squashfs/fuzz/SquashfsReadFuzzTestInputs/readImage/}: the seed
- * images in {@code seeds/} (made by {@code make-seeds.sh}, beside that directory) and, in
- * {@code regressions/}, the inputs of past findings that the reader now rejects properly. To fuzz, as CI
- * does for 3 minutes after the tests (see {@code .ci/run}):
+ * images in {@code seeds/} (made by {@code make-seeds.sh}, beside that directory) and the inputs of past
+ * findings, {@code regression-*}, which the reader now rejects properly. To fuzz, as CI does for 3
+ * minutes after the tests (see {@code .ci/run}):
  *
  * <pre>
  * JAZZER_FUZZ=1 mvn -pl squashfs -am surefire:test -Dtest=SquashfsReadFuzzTest \
@@ -32,8 +32,8 @@ import org.spindelta.squashfs.read.SquashfsImage;
  * The {@code @Timeout} below becomes libFuzzer's per-input {@code -timeout}; JUnit must not apply it
  * too ({@code timeout.mode=disabled}), or it ends the whole fuzzing run after {@value #TIMEOUT_SECONDS}
  * seconds. A finding is written as {@code crash-*} or {@code timeout-*} into the inputs directory above,
- * where the next plain run replays it; once the reader is fixed, name it after the check it broke and
- * move it to {@code regressions/}. Inputs that found new coverage collect in
+ * where the next plain run replays it; once the reader is fixed, rename it {@code regression-} and what
+ * it broke, and commit it. Inputs that found new coverage collect in
  * {@code squashfs/.cifuzz-corpus/}, which is not committed.
  */
 class SquashfsReadFuzzTest {
