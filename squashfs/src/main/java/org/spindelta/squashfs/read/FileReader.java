@@ -1,7 +1,5 @@
 package org.spindelta.squashfs.read;
 
-import static org.spindelta.squashfs.format.SquashfsConstants.BLOCK_SIZE_MASK;
-import static org.spindelta.squashfs.format.SquashfsConstants.BLOCK_UNCOMPRESSED_BIT;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,9 +41,8 @@ public final class FileReader implements AutoCloseable {
     private byte[] fragment;
     private int fragmentLength;
 
-    // on-disk offsets of the blocks of the last file (relative to blocks_start)
-    private Inode.File offsetsFile;
-    private long[] offsets;
+    // where the blocks of the last file lie
+    private FileLayout layout;
 
     private FileReader(SquashfsImage image) {
         this.image = image;
@@ -198,7 +195,7 @@ public final class FileReader implements AutoCloseable {
                 }
                 System.arraycopy(block, within, dst, off + done, n);
             } else {
-                offsets(file, path);
+                layout(file, path);
                 // the tail lives in a fragment
                 if (!file.hasFragment() || index != file.blockSizes().length) {
                     throw new CorruptInputException(name(file, path) + ": byte " + position + " of "
@@ -216,58 +213,11 @@ public final class FileReader implements AutoCloseable {
         return done;
     }
 
-    /** The number of bytes block {@code index} (below blockSizes.length) must decode to. */
-    private int expectedLength(Inode.File file, long index) {
-        int[] sizes = file.blockSizes();
-        if (index < sizes.length - 1 || file.hasFragment()) {
-            return blockSize;
+    private FileLayout layout(Inode.File file, String path) throws CorruptInputException {
+        if (layout == null || layout.file() != file) {
+            layout = FileLayout.of(image, file, path);
         }
-        int rem = (int) (file.size() % blockSize);
-        return rem == 0 ? blockSize : rem;
-    }
-
-    private long[] offsets(Inode.File file, String path) throws CorruptInputException {
-        if (offsetsFile == file) {
-            return offsets;
-        }
-        int[] sizes = file.blockSizes();
-        long whole = file.size() / blockSize;
-        long count = file.hasFragment() || file.size() % blockSize == 0 ? whole : whole + 1;
-        if (sizes.length != count) {
-            throw new CorruptInputException(name(file, path) + ": " + sizes.length + " block sizes, but its size "
-                    + file.size() + (file.hasFragment() ? " with" : " without") + " a fragment needs " + count);
-        }
-        long[] o = new long[sizes.length + 1];
-        long start = file.blocksStart();
-        long dataStart = image.dataStart();
-        long dataEnd = image.dataEnd();
-        long total = 0;
-        for (int i = 0; i < sizes.length; i++) {
-            o[i] = total;
-            int v = sizes[i];
-            if ((v & ~(BLOCK_SIZE_MASK | BLOCK_UNCOMPRESSED_BIT)) != 0) {
-                throw new CorruptInputException(String.format("%s: block %d size field 0x%08x sets bits above bit 24",
-                        name(file, path), i, v));
-            }
-            int onDisk = v & BLOCK_SIZE_MASK;
-            if (onDisk > blockSize) {
-                throw new CorruptInputException(name(file, path) + ": block " + i + " stores " + onDisk
-                        + " bytes, more than block_size " + blockSize);
-            }
-            total = Math.addExact(total, onDisk);
-        }
-        o[sizes.length] = total;
-        if (total > 0) {
-            // blocks_start is unsigned on disk: a negative long is beyond any image
-            if (start < dataStart || start > dataEnd || total > dataEnd - start) {
-                throw new CorruptInputException(name(file, path) + ": data blocks at byte "
-                        + Long.toUnsignedString(start) + " (" + total + " bytes) lie outside the data area ["
-                        + dataStart + ", " + dataEnd + ")");
-            }
-        }
-        offsetsFile = file;
-        offsets = o;
-        return o;
+        return layout;
     }
 
     private void decodeBlock(Inode.File file, String path, long index) throws IOException {
@@ -276,19 +226,15 @@ public final class FileReader implements AutoCloseable {
         }
         blockFile = null;
         blockIndex = -1;
-        long[] o = offsets(file, path);
+        FileLayout l = layout(file, path);
         int i = (int) index;
-        int v = file.blockSizes()[i];
-        int onDisk = v & BLOCK_SIZE_MASK;
-        int expected = expectedLength(file, index);
-        long at = file.blocksStart() + o[i];
+        int onDisk = l.storedSize(i);
+        int expected = l.decodedSize(i);
+        long at = l.position(i);
         if (onDisk == 0) {
             Arrays.fill(block, 0, expected, (byte) 0);
-        } else if ((v & BLOCK_UNCOMPRESSED_BIT) != 0) {
-            if (onDisk != expected) {
-                throw new CorruptInputException(name(file, path) + ": block " + i + " at byte " + at
-                        + " is stored uncompressed with " + onDisk + " bytes, but must hold " + expected);
-            }
+        } else if (!l.compressed(i)) {
+            // FileLayout checked that a raw block holds exactly its decoded bytes
             image.source().read(at, block, 0, onDisk, name(file, path) + " block " + i);
         } else {
             image.source().read(at, stored, 0, onDisk, name(file, path) + " block " + i);
@@ -336,8 +282,7 @@ public final class FileReader implements AutoCloseable {
     }
 
     private static String name(Inode.File file, String path) {
-        String n = "file inode " + file.header().inodeNumber();
-        return path == null ? n : "\"" + path + "\" (" + n + ")";
+        return FileLayout.name(file, path);
     }
 
     @Override
