@@ -249,7 +249,8 @@ class BadPatchTest {
                 Arguments.of("bsdiff40", real(PatchFormat.BSDIFF40), true),
                 Arguments.of("bsdiff40 without trailer (peer)", foreign(), false),
                 Arguments.of("spdw-xz", real(PatchFormat.SPDW_XZ), true),
-                Arguments.of("spdw-zstd", real(PatchFormat.SPDW_ZSTD), true));
+                Arguments.of("spdw-zstd", real(PatchFormat.SPDW_ZSTD), true),
+                Arguments.of("spdw-stored", real(PatchFormat.SPDW_STORED), true));
     }
 
     /** The baseline: the untouched patches apply, so every failure below is due to the damage alone. */

@@ -50,7 +50,8 @@ class RoundTripTest {
             {"zeros", new byte[200_000], new byte[250_000]},
             {"period 3 vs period 7", TestData.periodic(100_000, 3), TestData.periodic(100_000, 7)},
         };
-        for (PatchFormat f : new PatchFormat[] {PatchFormat.BSDIFF40, PatchFormat.SPDW_XZ, PatchFormat.SPDW_ZSTD}) {
+        for (PatchFormat f : new PatchFormat[] {PatchFormat.BSDIFF40, PatchFormat.SPDW_XZ, PatchFormat.SPDW_ZSTD,
+            PatchFormat.SPDW_STORED}) {
             for (Object[] p : pairs) {
                 out.add(Arguments.of(f, p[0], p[1], p[2], 0L));
                 out.add(Arguments.of(f, p[0] + " in 64 KiB windows", p[1], p[2], 64L << 10));

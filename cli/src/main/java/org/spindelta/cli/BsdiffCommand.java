@@ -27,7 +27,7 @@ final class BsdiffCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Option(names = "--format", defaultValue = "bsdiff40", paramLabel = "F",
-            description = "bsdiff40, spdw-xz or spdw-zstd (default: ${DEFAULT-VALUE}).")
+            description = "bsdiff40, spdw-xz, spdw-zstd or spdw-stored (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = "--memory", defaultValue = "320M", paramLabel = "SIZE",

@@ -233,10 +233,10 @@ class SpinPatchTest {
         SpinDiff.diff(base, spin, patch, new SpinDiff.Options(320L << 20, 2), SystemRecompressors.INSTANCE,
                 Progress.NONE);
         byte[] good = Files.readAllBytes(patch);
-        long planEnd = 128 + org.spindelta.core.LittleEndian.getLong(good, 96);
+        long planEnd = 136 + org.spindelta.core.LittleEndian.getLong(good, 96); // header of 136 bytes (docs/formats/spin.md)
         SplittableRandom r = new SplittableRandom(3);
         List<byte[]> bad = new ArrayList<>();
-        for (int cut : new int[] {0, 7, 100, 128, (int) planEnd - 1, (int) planEnd + 50, good.length - 1}) {
+        for (int cut : new int[] {0, 7, 100, 136, (int) planEnd - 1, (int) planEnd + 50, good.length - 1}) {
             bad.add(java.util.Arrays.copyOf(good, cut));
         }
         for (int i = 0; i < 40; i++) {

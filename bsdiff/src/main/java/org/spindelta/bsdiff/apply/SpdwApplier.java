@@ -83,7 +83,7 @@ final class SpdwApplier {
             throw new VerificationException("result does not match the patch: sha256 " + Sha256.hex(sha) + ", expected "
                     + Sha256.hex(header.newSha256()));
         }
-        PatchFormat format = header.codec() == WindowCodec.XZ ? PatchFormat.SPDW_XZ : PatchFormat.SPDW_ZSTD;
+        PatchFormat format = header.codec().format();
         return new ApplyResult(format, header.newSize(), sha, true);
     }
 
@@ -171,6 +171,7 @@ final class SpdwApplier {
         return switch (codec) {
             case XZ -> new XZInputStream(raw, XZ_MEMORY_LIMIT_KIB);
             case ZSTD -> new ZstdInputStream(raw);
+            case STORED -> raw;
         };
     }
 

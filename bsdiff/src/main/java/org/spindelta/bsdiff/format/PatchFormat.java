@@ -13,7 +13,9 @@ public enum PatchFormat {
     /** spindelta windowed, windows compressed with xz. */
     SPDW_XZ("spdw-xz", true),
     /** spindelta windowed, windows compressed with zstd. */
-    SPDW_ZSTD("spdw-zstd", true);
+    SPDW_ZSTD("spdw-zstd", true),
+    /** spindelta windowed, windows not compressed (for containers that compress the patch solidly). */
+    SPDW_STORED("spdw-stored", true);
 
     private final String cliName;
     private final boolean writable;
@@ -32,7 +34,7 @@ public enum PatchFormat {
     }
 
     public boolean windowed() {
-        return this == SPDW_XZ || this == SPDW_ZSTD;
+        return this == SPDW_XZ || this == SPDW_ZSTD || this == SPDW_STORED;
     }
 
     /**

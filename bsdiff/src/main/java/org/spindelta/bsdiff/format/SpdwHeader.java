@@ -129,6 +129,10 @@ public record SpdwHeader(
                 throw new CorruptInputException("SPDW window " + i + " stream length " + sl[i] + " at byte " + (p + 16)
                         + " outside [24, " + maxStream + "]");
             }
+            if (codec == WindowCodec.STORED && cl[i] != sl[i]) {
+                throw new CorruptInputException("SPDW window " + i + " is stored, but its compressed length " + cl[i]
+                        + " differs from its stream length " + sl[i]);
+            }
             sumNew += nl[i];
             dataEnd += cl[i];
             p += FormatConstants.SPDW_WINDOW_ENTRY_SIZE;

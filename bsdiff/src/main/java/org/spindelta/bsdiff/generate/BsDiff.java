@@ -76,7 +76,11 @@ public final class BsDiff {
     }
 
     private static WindowCodec codec(PatchFormat f) {
-        return f == PatchFormat.SPDW_XZ ? WindowCodec.XZ : WindowCodec.ZSTD;
+        return switch (f) {
+            case SPDW_XZ -> WindowCodec.XZ;
+            case SPDW_STORED -> WindowCodec.STORED;
+            default -> WindowCodec.ZSTD;
+        };
     }
 
     /** Shared driver: runs window jobs on a pool, hands results to the writer in order, bounds what is alive. */

@@ -39,6 +39,7 @@ final class SpdwWriter implements PatchWriter {
             return switch (codec) {
                 case XZ -> new LZMA2Options(XZ_PRESET).getEncoderMemoryUsage() * 1024L;
                 case ZSTD -> ZSTD_CONTEXT_BYTES;
+                case STORED -> 0L;
             };
         } catch (org.tukaani.xz.UnsupportedOptionsException e) {
             throw new IllegalStateException("xz preset " + XZ_PRESET + " is always supported", e);
@@ -100,6 +101,12 @@ final class SpdwWriter implements PatchWriter {
                 z.setChecksum(true);
                 yield z;
             }
+            case STORED -> new java.io.FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+            };
         };
     }
 

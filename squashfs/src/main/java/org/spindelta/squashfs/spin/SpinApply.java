@@ -37,6 +37,8 @@ import org.tukaani.xz.XZInputStream;
  * 1 MiB per thread are held at once.
  */
 public final class SpinApply {
+    /** xz decoder memory limit for the content section (a preset 6 stream needs ~9 MiB). */
+    private static final int CONTENT_XZ_MEMORY_KIB = 96 * 1024;
     /** Largest piece of a copy or literal handled as one task. */
     private static final int PIECE = 1 << 20;
 
@@ -90,12 +92,7 @@ public final class SpinApply {
             Path oldFile = temp(dir, ".old", temps);
             SpinDiff.writeOld(base, baseImages, plan.sources(), oldFile, options.threads());
             Path contentFile = temp(dir, ".content", temps);
-            try (FileChannel c = FileChannel.open(contentFile, StandardOpenOption.WRITE)) {
-                long from = SpinPatchHeader.SIZE + h.planLength();
-                for (long p = 0; p < h.contentLength(); ) {
-                    p += patch.transferTo(from + p, h.contentLength() - p, c);
-                }
-            }
+            unpackContent(patch, h, contentFile);
             Path newFile = temp(dir, ".new", temps);
             Files.delete(newFile);
             try {
@@ -122,6 +119,34 @@ public final class SpinApply {
             for (Path t : temps) {
                 Files.deleteIfExists(t);
             }
+        }
+    }
+
+    /** Decodes the content section (xz of an SPDW patch) to {@code file}: exactly the recorded length. */
+    private static void unpackContent(FileChannel patch, SpinPatchHeader h, Path file) throws IOException {
+        long from = SpinPatchHeader.SIZE + h.planLength();
+        InputStream raw = new BufferedInputStream(new RegionInput(patch, from, h.contentLength()), 1 << 16);
+        try (InputStream xz = new XZInputStream(raw, CONTENT_XZ_MEMORY_KIB);
+                java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            byte[] buf = new byte[1 << 16];
+            long left = h.contentDecodedLength();
+            while (left > 0) {
+                int n = xz.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) {
+                    throw new CorruptInputException("the content section decodes to " + (h.contentDecodedLength() - left)
+                            + " bytes, the header says " + h.contentDecodedLength());
+                }
+                out.write(buf, 0, n);
+                left -= n;
+            }
+            if (xz.read() != -1) {
+                throw new CorruptInputException("the content section decodes to more than the header's "
+                        + h.contentDecodedLength() + " bytes");
+            }
+        } catch (SpindeltaException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new CorruptInputException("the content section is damaged: " + e.getMessage(), e);
         }
     }
 

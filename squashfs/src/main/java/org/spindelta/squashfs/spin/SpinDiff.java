@@ -53,6 +53,8 @@ public final class SpinDiff {
      * localized pair: 600k such records).
      */
     static final int MIN_MATCH = 32;
+    /** xz preset of the content section: its 8 MiB dictionary needs ~94 MB to encode, ~9 MB to decode. */
+    static final int CONTENT_XZ_PRESET = 6;
 
     /**
      * @param memory what the content diff may hold (see {@link DiffOptions#memory()})
@@ -95,7 +97,10 @@ public final class SpinDiff {
             writeOld(base, baseImages.stream().map(ImageLocator.Found::image).toList(), planner.sources(), oldFile,
                     options.threads());
 
-            DiffOptions d = new DiffOptions(PatchFormat.SPDW_XZ, options.memory(), options.threads(), 0, MIN_MATCH);
+            // windows stored, the whole content then xz-compressed solidly: independent windows would each
+            // restart the model (measured on a localized pair: 13.15 MB windowed, 11.76 MB solid)
+            DiffOptions d = new DiffOptions(PatchFormat.SPDW_STORED, options.memory(), options.threads(), 0,
+                    MIN_MATCH);
             DiffSummary content = BsDiff.diff(oldFile, newFile, contentFile, d, progress);
 
             SpinPlan plan = new SpinPlan(base.size(), join(baseSha), target.size(), join(targetSha), baseInfos,
@@ -338,18 +343,32 @@ public final class SpinDiff {
             x.write(decoded);
         }
         byte[] planBytes = xz.toByteArray();
-        long contentLength = Files.size(contentFile);
-        SpinPatchHeader h = new SpinPatchHeader(plan.baseLength(), plan.baseSha256(), plan.targetLength(),
-                plan.targetSha256(), planBytes.length, decoded.length, contentLength);
+        long contentDecoded = Files.size(contentFile);
+        out.position(SpinPatchHeader.SIZE);
         OutputStream o = Channels.newOutputStream(out);
-        o.write(h.encode());
         o.write(planBytes);
+        long contentStart = SpinPatchHeader.SIZE + planBytes.length;
+        try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(contentFile), 1 << 16);
+                XZOutputStream x = new XZOutputStream(new java.io.FilterOutputStream(o) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush();
+                    }
+                }, new LZMA2Options(CONTENT_XZ_PRESET))) {
+            in.transferTo(x);
+        }
         o.flush();
-        try (FileChannel content = FileChannel.open(contentFile, StandardOpenOption.READ)) {
-            long p = 0;
-            while (p < contentLength) {
-                p += content.transferTo(p, contentLength - p, out);
-            }
+        long contentLength = out.size() - contentStart;
+        SpinPatchHeader h = new SpinPatchHeader(plan.baseLength(), plan.baseSha256(), plan.targetLength(),
+                plan.targetSha256(), planBytes.length, decoded.length, contentLength, contentDecoded);
+        ByteBuffer hb = ByteBuffer.wrap(h.encode());
+        for (long p = 0; hb.hasRemaining(); ) {
+            p += out.write(hb, p);
         }
     }
 
