@@ -134,6 +134,29 @@ class SpinPatchTest {
     }
 
     @Test
+    void liveIsosMadeByXorrisoAreDiffedImageAware() throws Exception {
+        Path xorriso = org.spindelta.core.testing.PeerTools.require("xorriso", "xorriso");
+        List<Path> isos = new ArrayList<>();
+        for (String which : List.of("base", "spin")) {
+            Path root = Files.createDirectories(dir.resolve("iso-" + which + "/live"));
+            Files.copy(image(which.equals("base") ? baseTree : spinTree, which, "xz"),
+                    root.resolve("filesystem.squashfs"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(root.resolveSibling("boot.cfg"), "label live-" + which + "\n");
+            Path iso = dir.resolve(which + ".iso");
+            Files.deleteIfExists(iso);
+            Peers.run(dir, List.of(xorriso.toString(), "-as", "mkisofs", "-quiet", "-r", "-J", "-V", which.toUpperCase(),
+                    "-o", iso.toString(), root.getParent().toString()));
+            isos.add(iso);
+        }
+        SpinPlan plan = roundTrip(isos.get(0), isos.get(1), SystemRecompressors.INSTANCE);
+        assertEquals(1, plan.baseImages().size(), plan::explain);
+        assertEquals(1, plan.targetImages().size(), plan::explain);
+        assertTrue(plan.targetImages().get(0).offset() > 0, "the image lies inside the ISO");
+        assertTrue(plan.ops().stream().anyMatch(o -> o instanceof Op.Recompress), plan::explain);
+        assertTrue(Files.size(dir.resolve("p-spin.iso.spin")) < Files.size(isos.get(1)) / 5, "the patch is small");
+    }
+
+    @Test
     void withoutEncodersEverythingChangedIsShippedAsStored() throws Exception {
         Recompressor.Factory none = new Recompressor.Factory() {
             @Override
