@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /** A small real file tree (a few MB) to build images from: system files plus generated ones. */
-final class TestTrees {
+public final class TestTrees {
     private TestTrees() {}
 
     /** Budget for copied system files, so the whole suite stays fast. */
@@ -48,7 +48,7 @@ final class TestTrees {
     }
 
     /** Copies regular files and directories below {@code from} until {@code budget[0]} bytes are used. */
-    static void copyTree(Path from, Path to, long[] budget) throws IOException {
+    public static void copyTree(Path from, Path to, long[] budget) throws IOException {
         if (!Files.isDirectory(from)) {
             return;
         }

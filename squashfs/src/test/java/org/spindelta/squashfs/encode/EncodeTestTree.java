@@ -1,16 +1,13 @@
 package org.spindelta.squashfs.encode;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
+import org.spindelta.squashfs.TestTrees;
 
 /**
  * The file tree the encoder tests image (about 4 MB): what makes each codec choice show up. x86-64
@@ -28,7 +25,7 @@ final class EncodeTestTree {
 
     static Path build(Path root) throws IOException {
         Files.createDirectories(root);
-        copyTree(Path.of("/usr/share/perl5"), root.resolve("perl5"), new long[] {TEXT_BUDGET});
+        TestTrees.copyTree(Path.of("/usr/share/perl5"), root.resolve("perl5"), new long[] {TEXT_BUDGET});
         Path bin = Files.createDirectories(root.resolve("bin"));
         long[] budget = {BINARY_BUDGET};
         for (String tool : List.of("ls", "cat", "gzip", "mksquashfs", "unsquashfs", "sed")) {
@@ -79,28 +76,4 @@ final class EncodeTestTree {
         return Arrays.copyOf(b.toString().getBytes(StandardCharsets.US_ASCII), length);
     }
 
-    private static void copyTree(Path from, Path to, long[] budget) throws IOException {
-        if (!Files.isDirectory(from)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
-                if (budget[0] <= 0) {
-                    return;
-                }
-                Path dst = to.resolve(from.relativize(p).toString());
-                try {
-                    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                        Files.createDirectories(dst);
-                    } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.isReadable(p)) {
-                        Files.createDirectories(dst.getParent());
-                        Files.copy(p, dst, StandardCopyOption.COPY_ATTRIBUTES);
-                        budget[0] -= Files.size(p);
-                    }
-                } catch (UncheckedIOException | IOException e) {
-                    // an unreadable system file only makes the tree smaller
-                }
-            }
-        }
-    }
 }
