@@ -109,10 +109,8 @@ public final class SpinDiff {
             out.commit();
             return new Summary(plan, Files.size(patchPath), content);
         } finally {
-            if (System.getenv("SPINDELTA_KEEP_TEMP") == null) {
-                Files.deleteIfExists(oldFile);
-                Files.deleteIfExists(newFile);
-            }
+            Files.deleteIfExists(oldFile);
+            Files.deleteIfExists(newFile);
             Files.deleteIfExists(contentFile);
         }
     }
