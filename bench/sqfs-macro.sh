@@ -2,16 +2,20 @@
 # Macro benchmark: unsquashfs against spindelta on real SquashFS images, in one run: full extraction
 # and full-tree hashing, wall time, CPU time and peak RSS.
 #
-# usage: bench/sqfs-macro.sh IMAGE... [--runs N] [--workdir DIR] [--threads N] [--settle SECONDS]
-#                            [--skip-extract] [--skip-hash] [--keep]
+# usage: bench/sqfs-macro.sh IMAGE... [--runs N] [--warmup N] [--workdir DIR] [--fresh-fs SIZE] [--threads N]
+#                            [--settle SECONDS] [--skip-extract] [--skip-hash] [--keep]
 #
 #   --runs N        timed runs of each tool per task, alternating peer and ours (default 3); the median is reported
 #   --workdir DIR   where trees are extracted (default: a new directory under /var/tmp). Use a directory on a
-#                   real disk, not tmpfs; it needs room for 3 x N extracted trees of one image. Each run's tree
+#                   real disk, not tmpfs; it needs room for 3 x (N + warm-ups) extracted trees of one image. Each run's tree
 #                   is checked, then moved aside; they are deleted after the image's last run (deleting them
 #                   between runs would slow the next run's inode allocation, see discard() below). The
 #                   directory itself is removed at the end unless --keep.
 #   --settle SECONDS  wait after deleting an image's trees before the next image (default 65)
+#   --fresh-fs SIZE extract onto a new ext4 file system per image, SIZE (e.g. 8G, sparse) in a file under
+#                   --workdir on a loop device with direct I/O (needs root, losetup, mkfs.ext4): other
+#                   processes' deletions on the host file system then cannot slow inode allocation
+#   --warmup N      untimed runs of each tool per task before the timed ones (default 1; they are checked too)
 #   --threads N     threads of our hashing (default: all cores)
 #   --skip-extract, --skip-hash   leave a task out
 #   --keep          keep the work directory (logs, hash lists)
@@ -51,6 +55,8 @@ runs=3
 workdir=
 threads=
 settle=65
+fresh_fs=
+warmup=1
 do_extract=1
 do_hash=1
 keep=0
@@ -60,6 +66,8 @@ while [ $# -gt 0 ]; do
     --workdir) workdir=${2:?--workdir needs a directory}; shift 2 ;;
     --threads) threads=${2:?--threads needs a number}; shift 2 ;;
     --settle) settle=${2:?--settle needs seconds}; shift 2 ;;
+    --fresh-fs) fresh_fs=${2:?--fresh-fs needs a size}; shift 2 ;;
+    --warmup) warmup=${2:?--warmup needs a number}; shift 2 ;;
     --skip-extract) do_extract=0; shift ;;
     --skip-hash) do_hash=0; shift ;;
     --keep) keep=1; shift ;;
@@ -70,6 +78,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#images[@]} -ge 1 ] || usage
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "sqfs-macro: --runs must be a positive number, got $runs" >&2; exit 2; }
+[[ "$warmup" =~ ^[0-9]+$ ]] || { echo "sqfs-macro: --warmup must be a number, got $warmup" >&2; exit 2; }
 [[ "$settle" =~ ^[0-9]+$ ]] || { echo "sqfs-macro: --settle must be a number of seconds, got $settle" >&2; exit 2; }
 for f in "${images[@]}"; do
   [ -f "$f" ] || { echo "sqfs-macro: $f is not a file" >&2; exit 2; }
@@ -87,6 +96,7 @@ else
 fi
 [ "$(stat -f -c %T "$workdir")" = tmpfs ] && echo "sqfs-macro: warning: $workdir is on tmpfs, not a disk" >&2
 cleanup() {
+  fresh_fs_end
   if [ "$keep" = 0 ]; then rm -rf "$workdir"; else echo "sqfs-macro: kept $workdir" >&2; fi
 }
 trap cleanup EXIT
@@ -139,6 +149,8 @@ run_timed() {
   read -r wall user sys kb < <(tail -n 1 "$tf")
   WALL=$wall
   CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+  USER_S=$user
+  SYS_S=$sys
   RSS_MB=$(awk -v k="$kb" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }')
   LOG=$log
   REBUILT=0
@@ -154,10 +166,35 @@ run_timed() {
 # time in that search (recently_deleted, find_get_block_common). --settle waits that out between images.
 discard() { # dir
   [ -e "$1" ] || return 0
-  mkdir -p "$workdir/trash"
-  mv "$1" "$workdir/trash/$(basename "$1").$step_no"
+  mkdir -p "$trees/trash"
+  mv "$1" "$trees/trash/$(basename "$1").$step_no"
 }
-purge() { rm -rf "$workdir/trash"; sync; }
+purge() { rm -rf "$trees/trash"; sync; }
+
+# --fresh-fs: each image's trees go to a new ext4 file system in a file under --workdir, on a loop
+# device with direct I/O (no second page cache), so other processes' deletions on the host file system
+# cannot slow inode allocation and every image starts from the same state.
+trees=$workdir
+loopdev=
+fresh_fs_start() {
+  [ -n "$fresh_fs" ] || return 0
+  mkdir -p "$workdir/mnt"
+  rm -f "$workdir/fs.img"
+  truncate -s "$fresh_fs" "$workdir/fs.img"
+  mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$workdir/fs.img"
+  loopdev=$(losetup --find --show --direct-io=on "$workdir/fs.img")
+  mount "$loopdev" "$workdir/mnt"
+  trees=$workdir/mnt
+}
+fresh_fs_end() {
+  [ -n "$loopdev" ] || return 0
+  sync
+  umount "$workdir/mnt" || true
+  losetup -d "$loopdev" || true
+  loopdev=
+  rm -f "$workdir/fs.img"
+  trees=$workdir
+}
 
 failures=0
 fail() { failures=$((failures + 1)); progress "  FAILED: $*"; }
@@ -205,23 +242,28 @@ rows=()
 add_row() { local IFS=$'\x1f'; rows+=("$*"); }
 
 # Timed runs of one tool, $runs times, alternating with the other tool of the task: the caller interleaves.
-declare -A walls cpus rsss loads
+declare -A walls cpus rsss loads users syss
+run_label() { if [ "$r" -ge 1 ]; then echo "run $r/$runs"; else echo "warm-up run $((r + warmup))/$warmup"; fi; }
 
-record() { # key
+record() { # key; warm-up runs (r <= 0) are not recorded
+  [ "$r" -ge 1 ] || return 0
+  users[$1]="${users[$1]:-} $USER_S"; syss[$1]="${syss[$1]:-} $SYS_S"
   walls[$1]="${walls[$1]:-} $WALL"; cpus[$1]="${cpus[$1]:-} $CPU"; rsss[$1]="${rsss[$1]:-} $RSS_MB"
   loads[$1]="${loads[$1]:-} $LOAD"
 }
 
 summary_row() { # image, compressor, task, tool, command, key, status
-  local k=$6 w c r l
+  local k=$6 w c u s m l
   if [ -z "${walls[$k]:-}" ]; then
-    add_row "$1" "$2" "$3" "$4" "$5" "n/a" "" "n/a" "n/a" "" "$7"
+    add_row "$1" "$2" "$3" "$4" "$5" "n/a" "" "n/a" "n/a" "n/a" "n/a" "" "$7"
     return
   fi
   # shellcheck disable=SC2086
-  w=$(median ${walls[$k]}); c=$(median ${cpus[$k]}); r=$(maximum ${rsss[$k]})
+  w=$(median ${walls[$k]}); c=$(median ${cpus[$k]}); u=$(median ${users[$k]}); s=$(median ${syss[$k]})
+  # shellcheck disable=SC2086
+  m=$(maximum ${rsss[$k]})
   l=$(echo ${loads[$k]} | tr ' ' '/')
-  add_row "$1" "$2" "$3" "$4" "$5" "$w" "$(echo ${walls[$k]} | tr ' ' '/')" "$c" "$r" "$l" "$7"
+  add_row "$1" "$2" "$3" "$4" "$5" "$w" "$(echo ${walls[$k]} | tr ' ' '/')" "$c" "$u" "$s" "$m" "$l" "$7"
 }
 
 n_img=0
@@ -233,7 +275,8 @@ for image in "${images[@]}"; do
   [ -n "$comp" ] || { echo "sqfs-macro: $image is not a SquashFS image unsquashfs reads" >&2; exit 2; }
   progress "[$n_img/${#images[@]}] $image ($comp, $(stat -c %s "$image") bytes): warming it into the page cache"
   cat "$image" >/dev/null
-  ref=$workdir/ref
+  fresh_fs_start
+  ref=$trees/ref
   refsig=$workdir/sig-ref
   rm -rf "$ref" "$refsig"
   ekey_u="$name/extract/u"; ekey_o="$name/extract/o"; hkey_u="$name/hash/u"; hkey_o="$name/hash/o"
@@ -241,9 +284,9 @@ for image in "${images[@]}"; do
   h_status_o=ok
 
   if [ "$do_extract" = 1 ]; then
-    for r in $(seq 1 "$runs"); do
-      out=$workdir/x-unsquashfs-$r
-      progress "  extract run $r/$runs: unsquashfs -no-progress -d OUT IMAGE"
+    for r in $(seq $((1 - warmup)) "$runs"); do
+      out=$trees/x-unsquashfs-$r
+      progress "  extract $(run_label): unsquashfs -no-progress -d OUT IMAGE"
       run_timed unsquashfs -no-progress -d "$out" "$image"
       if [ "$RC" != 0 ]; then
         progress "  unsquashfs exited $RC: $(tail -n 2 "$LOG" | tr '\n' ' ')"
@@ -259,9 +302,9 @@ for image in "${images[@]}"; do
         discard "$out"
       fi
       [ "$our_extract" = 1 ] || continue
-      out=$workdir/x-spindelta-$r
+      out=$trees/x-spindelta-$r
       for attempt in 1 2; do
-        progress "  extract run $r/$runs: ./spindelta sqfs extract IMAGE OUT"
+        progress "  extract $(run_label): ./spindelta sqfs extract IMAGE OUT"
         discard "$out"
         # a rebuild, if sources changed, happens here, untimed
         if ! "$spindelta" --version >/dev/null 2>"$workdir/prebuild.log"; then
@@ -296,7 +339,7 @@ for image in "${images[@]}"; do
     if [ "$our_extract" = 1 ]; then
       summary_row "$name" "$comp" extract spindelta "./spindelta sqfs extract IMAGE OUT" "$ekey_o" "$e_status_o"
     else
-      add_row "$name" "$comp" extract spindelta "./spindelta sqfs extract IMAGE OUT" "n/a" "" "n/a" "n/a" "" \
+      add_row "$name" "$comp" extract spindelta "./spindelta sqfs extract IMAGE OUT" "n/a" "" "n/a" "n/a" "n/a" "n/a" "" \
           "not run: no sqfs extract in this build"
     fi
   fi
@@ -304,10 +347,10 @@ for image in "${images[@]}"; do
   if [ "$do_hash" = 1 ]; then
     peer_sums=$workdir/sums-peer
     rm -f "$peer_sums"
-    for r in $(seq 1 "$runs"); do
-      out=$workdir/h-unsquashfs
+    for r in $(seq $((1 - warmup)) "$runs"); do
+      out=$trees/h-unsquashfs
       discard "$out"
-      progress "  hash run $r/$runs: unsquashfs -d OUT IMAGE && find | sort | xargs sha256sum"
+      progress "  hash $(run_label): unsquashfs -d OUT IMAGE && find | sort | xargs sha256sum"
       OUTFILE=$workdir/sums-raw run_timed bash -c \
           'unsquashfs -no-progress -d "$1" "$2" >&2 && cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum' \
           _ "$out" "$image"
@@ -321,7 +364,7 @@ for image in "${images[@]}"; do
         [ -f "$peer_sums" ] || cp "$workdir/sums-peer-$r" "$peer_sums"
         cmp -s "$peer_sums" "$workdir/sums-peer-$r" || progress "  warning: peer run $r's list differs from run 1's"
       fi
-      progress "  hash run $r/$runs: java -cp bench/target/benchmarks.jar org.spindelta.bench.TreeHash IMAGE"
+      progress "  hash $(run_label): java -cp bench/target/benchmarks.jar org.spindelta.bench.TreeHash IMAGE"
       OUTFILE=$workdir/sums-ours run_timed java "${treehash_opts[@]}" -cp "$jar" org.spindelta.bench.TreeHash \
           "$image" ${threads:+--threads "$threads"}
       if [ "$RC" != 0 ]; then
@@ -350,7 +393,8 @@ for image in "${images[@]}"; do
   discard "$ref"
   rm -rf "$refsig"
   purge
-  if [ "$n_img" -lt ${#images[@]} ] && [ "$settle" -gt 0 ]; then
+  fresh_fs_end
+  if [ "$n_img" -lt ${#images[@]} ] && [ "$settle" -gt 0 ] && [ -z "$fresh_fs" ]; then
     progress "  trees deleted; waiting ${settle}s so ext4 reuses their inodes without scanning (see --settle)"
     sleep "$settle"
   fi
@@ -365,7 +409,7 @@ ratio() { # a b -> a/b or n/a
   fi
 }
 
-header="image | compressor | task | tool | command | wall s (median) | wall s (runs) | CPU s (median) | peak RSS MB (max) | load before runs | speed vs peer | target | met | result"
+header="image | compressor | task | tool | command | wall s (median) | wall s (runs) | CPU s (median) | user s | sys s | peak RSS MB (max) | load before runs | speed vs peer | target | met | result"
 {
   echo "# SquashFS macro benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo
@@ -376,7 +420,7 @@ header="image | compressor | task | tool | command | wall s (median) | wall s (r
        "$(java -version 2>&1 | head -n 1); $(unsquashfs -version 2>&1 | head -n 1);" \
        "spindelta $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(
         [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ] && echo ' (modified)')"
-  echo "- work dir: \`$workdir\` ($(stat -f -c %T "$workdir")); $runs runs per tool and task, alternating peer and ours;" \
+  echo "- work dir: \`$workdir\` ($(stat -f -c %T "$workdir"))${fresh_fs:+, trees on a fresh $fresh_fs ext4 per image (loop device, direct I/O)}; $warmup untimed warm-up and $runs timed runs per tool and task, alternating peer and ours;" \
        "images warmed with cat, caches not dropped; sync before each run; trees deleted after each image's runs," \
        "then ${settle}s of rest"
   echo "- SPINDELTA_JAVA_OPTS: \`${SPINDELTA_JAVA_OPTS:-}\`; TreeHash JVM options: \`${treehash_opts[*]}\`${threads:+; --threads $threads}"
@@ -387,17 +431,17 @@ header="image | compressor | task | tool | command | wall s (median) | wall s (r
   echo "  lzo, lz4, zstd; >= 0.7 for xz, lzma; peak RSS of ours <= 512 MB. MB = 10^6 bytes."
   echo
   echo "| $header |"
-  echo "|---|---|---|---|---|---:|---|---:|---:|---|---:|---|---|---|"
+  echo "|---|---|---|---|---|---:|---|---:|---:|---:|---:|---|---:|---|---|---|"
 } >"$md"
-echo "image,compressor,task,tool,command,wall_s_median,wall_s_runs,cpu_s_median,peak_rss_mb_max,load1_before_runs,speed_vs_peer,target,met,result" >"$csv"
+echo "image,compressor,task,tool,command,wall_s_median,wall_s_runs,cpu_s_median,user_s_median,sys_s_median,peak_rss_mb_max,load1_before_runs,speed_vs_peer,target,met,result" >"$csv"
 
 declare -A peer_wall
 for r in "${rows[@]}"; do
-  IFS=$'\x1f' read -r img comp task tool cmd wall walls_ cpu rss lds status <<<"$r"
+  IFS=$'\x1f' read -r img comp task tool cmd wall walls_ cpu usr sys rss lds status <<<"$r"
   [ "$tool" = spindelta ] || peer_wall["$img/$task"]=$wall
 done
 for r in "${rows[@]}"; do
-  IFS=$'\x1f' read -r img comp task tool cmd wall walls_ cpu rss lds status <<<"$r"
+  IFS=$'\x1f' read -r img comp task tool cmd wall walls_ cpu usr sys rss lds status <<<"$r"
   speed=
   target=
   met=
@@ -418,9 +462,9 @@ for r in "${rows[@]}"; do
       met=no
     fi
   fi
-  echo "| $img | $comp | $task | $tool | \`${cmd//|/\\|}\` | $wall | $walls_ | $cpu | $rss | $lds | $speed | $target | $met | $status |" >>"$md"
-  printf '"%s",%s,%s,"%s","%s",%s,"%s",%s,%s,"%s",%s,"%s",%s,"%s"\n' "$img" "$comp" "$task" "$tool" "$cmd" "$wall" \
-      "$walls_" "$cpu" "$rss" "$lds" "$speed" "$target" "$met" "$status" >>"$csv"
+  echo "| $img | $comp | $task | $tool | \`${cmd//|/\\|}\` | $wall | $walls_ | $cpu | $usr | $sys | $rss | $lds | $speed | $target | $met | $status |" >>"$md"
+  printf '"%s",%s,%s,"%s","%s",%s,"%s",%s,%s,%s,%s,"%s",%s,"%s",%s,"%s"\n' "$img" "$comp" "$task" "$tool" "$cmd" "$wall" \
+      "$walls_" "$cpu" "$usr" "$sys" "$rss" "$lds" "$speed" "$target" "$met" "$status" >>"$csv"
 done
 
 echo
