@@ -32,9 +32,10 @@ import org.spindelta.squashfs.read.SquashfsTree;
  * its line starts with a backslash, as coreutils does). Hard links are hashed once per name, as
  * {@code find -type f | xargs sha256sum} does on the extracted tree.
  *
- * <p>Work is handed out in batches of consecutive files in walk order (at most {@value #BATCH_FILES}
- * files or {@value #BATCH_BYTES} bytes), so files whose tails share a fragment block mostly land on
- * the same thread and its reader decodes that block once.
+ * <p>Work is handed out in batches of consecutive files in walk order (about {@value #BATCH_FILES}
+ * files or {@value #BATCH_BYTES} bytes), cut only between files whose tails lie in different fragment
+ * blocks, so each fragment block is decoded by one thread, once: its reader keeps the last one. (Cut
+ * anywhere, two threads decoded a third of the xz image's fragment blocks twice.)
  *
  * <pre>
  * java -Xmx256m -cp bench/target/benchmarks.jar org.spindelta.bench.TreeHash IMAGE [--threads N] &gt; sums
@@ -132,6 +133,11 @@ public final class TreeHash {
         }
     }
 
+    /** Whether both files have their tails in the same fragment block. */
+    private static boolean sameFragment(Inode.File a, Inode.File b) {
+        return a.hasFragment() && b.hasFragment() && a.fragmentIndex() == b.fragmentIndex();
+    }
+
     /** The SHA-256 of each file's content, by index into {@code files}. */
     private static byte[][] hashAll(SquashfsImage image, List<Entry> files, int threads)
             throws IOException, InterruptedException {
@@ -141,7 +147,8 @@ public final class TreeHash {
         long bytes = 0;
         for (int i = 0; i < files.size(); i++) {
             bytes += files.get(i).file().size();
-            if (i + 1 - start >= BATCH_FILES || bytes >= BATCH_BYTES || i + 1 == files.size()) {
+            boolean full = i + 1 - start >= BATCH_FILES || bytes >= BATCH_BYTES;
+            if (i + 1 == files.size() || full && !sameFragment(files.get(i).file(), files.get(i + 1).file())) {
                 batches.add(new int[] {start, i + 1});
                 start = i + 1;
                 bytes = 0;
