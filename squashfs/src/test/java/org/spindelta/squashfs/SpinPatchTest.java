@@ -92,11 +92,15 @@ class SpinPatchTest {
     }
 
     private SpinPlan roundTrip(Path base, Path spin, Recompressor.Factory encoders) throws IOException {
+        return roundTrip(base, spin, encoders, 2);
+    }
+
+    private SpinPlan roundTrip(Path base, Path spin, Recompressor.Factory encoders, int threads) throws IOException {
         Path patch = dir.resolve("p-" + spin.getFileName() + ".spin");
         Path out = dir.resolve("out-" + spin.getFileName());
         Files.deleteIfExists(patch);
         Files.deleteIfExists(out);
-        SpinDiff.Summary s = SpinDiff.diff(base, spin, patch, new SpinDiff.Options(320L << 20, 2), encoders,
+        SpinDiff.Summary s = SpinDiff.diff(base, spin, patch, new SpinDiff.Options(320L << 20, threads), encoders,
                 Progress.NONE);
         assertEquals(s.patchLength(), Files.size(patch));
         assertEquals(s.plan(), SpinApply.readPlan(patch), "the plan reads back as written");
@@ -121,6 +125,19 @@ class SpinPatchTest {
         assertTrue(plan.samples().size() > 0, "self-test samples");
         assertTrue(Files.size(dir.resolve("p-" + spin.getFileName() + ".spin")) < Files.size(spin) / 5,
                 "the patch is small");
+    }
+
+    @Test
+    void oneThreadRoundTripsWithTheJavaContentCompressor() throws Exception {
+        // with one thread the content goes through xz-java, with more through liblzma's multi-threaded encoder:
+        // the two patches differ in bytes, both rebuild the spin
+        Path base = image(baseTree, "base", "xz");
+        Path spin = image(spinTree, "spin", "xz");
+        roundTrip(base, spin, SystemRecompressors.INSTANCE, 1);
+        byte[] one = Files.readAllBytes(dir.resolve("p-" + spin.getFileName() + ".spin"));
+        roundTrip(base, spin, SystemRecompressors.INSTANCE, 2);
+        byte[] two = Files.readAllBytes(dir.resolve("p-" + spin.getFileName() + ".spin"));
+        assertFalse(java.util.Arrays.equals(one, two), "the two content compressors were both used");
     }
 
     @Test

@@ -69,6 +69,21 @@ final class Liblzma {
 
     static native void lzma_end(Pointer stream);
 
+    /** lzma_action for lzma_code: go on encoding what is given. */
+    static final int LZMA_RUN = 0;
+    /** lzma_check: CRC64, xz's default for .xz files. */
+    static final int LZMA_CHECK_CRC64 = 4;
+    /** sizeof(lzma_mt) is 128 in 5.4 (reserved fields included); all zero bytes is a valid start. */
+    static final int MT_SIZE = 256;
+    static final int MT_THREADS = 4;
+    static final int MT_BLOCK_SIZE = 8;
+    static final int MT_PRESET = 20;
+    static final int MT_CHECK = 32;
+
+    static native int lzma_stream_encoder_mt(Pointer stream, Pointer mt);
+
+    static native long lzma_stream_encoder_mt_memusage(Pointer mt);
+
     /** A name for an lzma_ret value, for messages. */
     static String retName(int ret) {
         String[] names = {"LZMA_OK", "LZMA_STREAM_END", "LZMA_NO_CHECK", "LZMA_UNSUPPORTED_CHECK", "LZMA_GET_CHECK",
