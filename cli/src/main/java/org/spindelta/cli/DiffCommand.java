@@ -24,7 +24,10 @@ final class DiffCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--memory", defaultValue = "320M", paramLabel = "SIZE",
+    // 192M, not bsdiff's 320M: the content compressor (liblzma, 2 threads) takes ~330 MiB of its own after
+    // the diff, and with this budget the whole run stays under 512 MB of RSS (measured: 416 MB on a
+    // 110 MB localized pair; the patch 0.3% larger than with 320M)
+    @Option(names = "--memory", defaultValue = "192M", paramLabel = "SIZE",
             description = "Memory the content diff may hold, e.g. 256M, 1G (default: ${DEFAULT-VALUE}).")
     String memory;
 
