@@ -54,7 +54,6 @@ done
 for f in "$old" "$new"; do
   [ -f "$f" ] || { echo "bsdiff-macro: $f is not a file" >&2; exit 2; }
 done
-[ -x /usr/bin/time ] || { echo "bsdiff-macro: GNU time (/usr/bin/time, package 'time') is needed" >&2; exit 2; }
 old=$(realpath "$old")
 new=$(realpath "$new")
 
@@ -86,23 +85,7 @@ progress() { echo "bsdiff-macro: $*" >&2; }
 progress "preparing ./spindelta (builds the jar if sources changed) ..."
 "$spindelta" --version >/dev/null
 
-# One timed step. Sets: WALL CPU RSS_MB RC. Output of the command goes to $workdir/<n>.log.
-step_no=0
-run_timed() {
-  step_no=$((step_no + 1))
-  local log=$workdir/$step_no.log tf=$workdir/$step_no.time
-  RC=0
-  /usr/bin/time -f '%e %U %S %M' -o "$tf" "$@" >"$log" 2>&1 || RC=$?
-  local wall user sys kb
-  read -r wall user sys kb < <(tail -n 1 "$tf")
-  WALL=$wall
-  CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
-  RSS_MB=$(awk -v k="$kb" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }')
-  if grep -q '^spindelta: building' "$log"; then
-    progress "  warning: this step rebuilt the jar (sources changed meanwhile); its time includes the build"
-  fi
-  LOG=$log
-}
+. "$root/bench/lib/timed.sh"
 
 # Rows: tool, command, wall, cpu, rss, patch bytes, kind (diff|apply), patch file (for ratio)
 rows=()
@@ -232,23 +215,13 @@ our_apply "spindelta spdw-xz"
 our_apply "spindelta spdw-zstd"
 
 # ------------------------------------------------------------------ report
-ratio() { # a b -> a/b or n/a
-  if [[ "$1" =~ ^[0-9]+(\.[0-9]+)?$ && "$2" =~ ^[0-9]+(\.[0-9]+)?$ ]] && awk -v b="$2" 'BEGIN { exit !(b > 0) }'; then
-    awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / b }'
-  else
-    echo "n/a"
-  fi
-}
-
 header="tool | command | wall s | CPU s | peak RSS MB | patch bytes | patch/bsdiff ratio | speedup vs bsdiff"
 {
   echo "# bsdiff macro benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo
   echo "- OLD: \`$old\` ($old_size bytes)"
   echo "- NEW: \`$new\` ($new_size bytes)"
-  echo "- host: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GB", $2 * 1024 / 1e9 }' /proc/meminfo) RAM;" \
-       "$(java -version 2>&1 | head -n 1); spindelta $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(
-        [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ] && echo ' (modified)')"
+  echo "- host: $(host_line)"
   echo "- SPINDELTA_JAVA_OPTS: \`${SPINDELTA_JAVA_OPTS:-}\`; extra bsdiff args: \`${extra[*]:-}\`"
   [ -n "$debian_note" ] && echo "- note: $debian_note"
   echo "- patch/bsdiff ratio: patch bytes / Debian bsdiff's; speedup: Debian's wall time / this row's"
