@@ -23,6 +23,7 @@ import org.spindelta.squashfs.read.IdTable;
 import org.spindelta.squashfs.read.MetadataBlock;
 import org.spindelta.squashfs.read.SquashfsImage;
 import org.spindelta.squashfs.read.SquashfsTree;
+import org.spindelta.squashfs.read.TableLayout;
 import org.spindelta.squashfs.read.XattrTable;
 
 /**
@@ -133,14 +134,10 @@ public final class ChunkMap {
                 IdTable ids = IdTable.read(image);
                 walkFiles(fragmentTable);
                 // lookup tables: blocks at indexed positions, then the index
-                lookup(fragmentTable.metadataBlockPositions(), fragmentTable.indexStart(), fragmentTable.indexSize(),
-                        ChunkKind.FRAGMENT_TABLE, ChunkKind.FRAGMENT_INDEX, d);
-                lookup(export.metadataBlockPositions(), export.indexStart(), export.indexSize(),
-                        ChunkKind.EXPORT_TABLE, ChunkKind.EXPORT_INDEX, d);
-                lookup(ids.metadataBlockPositions(), ids.indexStart(), ids.indexSize(), ChunkKind.ID_TABLE,
-                        ChunkKind.ID_INDEX, d);
-                lookup(xattrs.metadataBlockPositions(), xattrs.indexStart(), xattrs.indexSize(),
-                        ChunkKind.XATTR_ID_TABLE, ChunkKind.XATTR_ID_INDEX, d);
+                lookup(fragmentTable.layout(), ChunkKind.FRAGMENT_TABLE, ChunkKind.FRAGMENT_INDEX, d);
+                lookup(export.layout(), ChunkKind.EXPORT_TABLE, ChunkKind.EXPORT_INDEX, d);
+                lookup(ids.layout(), ChunkKind.ID_TABLE, ChunkKind.ID_INDEX, d);
+                lookup(xattrs.layout(), ChunkKind.XATTR_ID_TABLE, ChunkKind.XATTR_ID_INDEX, d);
                 // sequential tables: inode and directory tables end where the next structure starts
                 sequence(s.inodeTable(), s.directoryTable(), ChunkKind.INODE_TABLE, d);
                 sequence(s.directoryTable(), firstStartAfter(s.directoryTable()), ChunkKind.DIRECTORY_TABLE, d);
@@ -216,13 +213,14 @@ public final class ChunkMap {
             }
         }
 
-        private void lookup(long[] positions, long indexStart, long indexSize, ChunkKind blockKind, ChunkKind indexKind,
-                BlockDecompressor d) throws IOException {
+        private void lookup(TableLayout t, ChunkKind blockKind, ChunkKind indexKind, BlockDecompressor d)
+                throws IOException {
+            long[] positions = t.blockPositions();
             for (int i = 0; i < positions.length; i++) {
-                fixed.add(metadataChunk(image.metadataBlock(positions[i], indexStart, d), blockKind, i));
+                fixed.add(metadataChunk(image.metadataBlock(positions[i], t.indexStart(), d), blockKind, i));
             }
-            if (indexSize > 0) {
-                fixed.add(new Chunk(indexStart, indexSize, indexKind, -1, false, indexSize, List.of()));
+            if (t.indexSize() > 0) {
+                fixed.add(new Chunk(t.indexStart(), t.indexSize(), indexKind, -1, false, t.indexSize(), List.of()));
             }
         }
 

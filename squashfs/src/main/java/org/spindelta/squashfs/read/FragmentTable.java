@@ -59,18 +59,9 @@ public final class FragmentTable implements AutoCloseable {
         return index.count();
     }
 
-    /** Image offsets of the table's metadata blocks. */
-    public long[] metadataBlockPositions() {
-        return index.positions();
-    }
-
-    /** Where the table's u64 index lies, and its size in bytes. */
-    public long indexStart() {
-        return index.start();
-    }
-
-    public long indexSize() {
-        return index.size();
+    /** Where the table lies: its metadata blocks and its u64 index. */
+    public TableLayout layout() {
+        return TableLayout.of(index);
     }
 
     /**

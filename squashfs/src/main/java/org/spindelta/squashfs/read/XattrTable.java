@@ -104,18 +104,10 @@ public final class XattrTable implements AutoCloseable {
         return kvEnd;
     }
 
-    /** Image offsets of the xattr id table's metadata blocks. */
-    public long[] metadataBlockPositions() {
-        return ids.positions();
-    }
-
-    /** Where the header and the index lie (xattr_id_table_start), and their size in bytes. */
-    public long indexStart() {
-        return image.superBlock().xattrIdTable();
-    }
-
-    public long indexSize() {
-        return image.superBlock().hasXattrIdTable() ? XATTR_ID_TABLE_HEADER_SIZE + ids.size() : 0;
+    /** Where the xattr id table lies: its blocks, and the 16-byte header with the index after it. */
+    public TableLayout layout() {
+        return new TableLayout(ids.positions(), image.superBlock().xattrIdTable(),
+                image.superBlock().hasXattrIdTable() ? XATTR_ID_TABLE_HEADER_SIZE + ids.size() : 0);
     }
 
     /**
