@@ -39,13 +39,16 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SpinApply.Options o = threads == null ? SpinApply.Options.defaults() : new SpinApply.Options(threads);
+        long t0 = System.nanoTime();
         SpinApply.Result r = common.withProgress(p -> SpinApply.apply(base, patch, out, o,
                 SystemRecompressors.INSTANCE, p));
         var err = spec.commandLine().getErr();
         r.notes().forEach(n -> err.println("spindelta: note: " + n));
         if (!common.quiet) {
-            spec.commandLine().getOut().println("wrote " + ByteSize.format(r.targetLength()) + ", sha256 "
-                    + Sha256.hex(r.plan().targetSha256()) + " (verified against the patch)");
+            spec.commandLine().getOut().printf(java.util.Locale.ROOT,
+                    "wrote %s (%d bytes) from a %s patch in %.1f s, sha256 %s (verified against the patch)%n",
+                    ByteSize.format(r.targetLength()), r.targetLength(), ByteSize.format(java.nio.file.Files.size(patch)),
+                    (System.nanoTime() - t0) / 1e9, Sha256.hex(r.plan().targetSha256()));
         }
         return 0;
     }

@@ -50,6 +50,7 @@ final class DiffCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SpinDiff.Options o = new SpinDiff.Options(ByteSize.parse(memory),
                 threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        long t0 = System.nanoTime();
         SpinDiff.Summary s = common.withProgress(p -> SpinDiff.diff(base, spin, patch, o,
                 SystemRecompressors.INSTANCE, p));
         var out = spec.commandLine().getOut();
@@ -58,8 +59,11 @@ final class DiffCommand implements Callable<Integer> {
             out.flush();
         }
         if (!common.quiet) {
-            out.println("spin patch: " + ByteSize.format(s.patchLength()) + " (" + s.patchLength() + " bytes) for "
-                    + ByteSize.format(s.plan().targetLength()) + " of SPIN");
+            long spinLength = s.plan().targetLength();
+            out.printf(java.util.Locale.ROOT, "spin patch: %s (%d bytes), %.1f%% of SPIN's %s, in %.1f s%n",
+                    ByteSize.format(s.patchLength()), s.patchLength(),
+                    spinLength == 0 ? 0.0 : 100.0 * s.patchLength() / spinLength, ByteSize.format(spinLength),
+                    (System.nanoTime() - t0) / 1e9);
         }
         return 0;
     }

@@ -29,10 +29,24 @@ class SpinCommandsTest {
         CliTest.Run a = CliTest.run("apply", BASE.toString(), patch.toString(), out.toString());
         assertEquals(0, a.code(), a::toString);
         assertTrue(a.out().contains("verified against the patch"), a::toString);
+        assertTrue(a.out().contains("(" + Files.size(SPIN) + " bytes) from a "), a::toString);
         assertArrayEquals(Files.readAllBytes(SPIN), Files.readAllBytes(out));
         CliTest.Run e = CliTest.run("explain", patch.toString());
         assertEquals(0, e.code(), e::toString);
         assertTrue(e.out().contains("copy") && e.out().contains("gzip image at byte 0"), e::toString);
+    }
+
+    @Test
+    void diffEndsWithASummaryLine(@TempDir Path dir) throws Exception {
+        Path patch = dir.resolve("sample.spin");
+        CliTest.Run d = CliTest.run("diff", BASE.toString(), SPIN.toString(), patch.toString());
+        assertEquals(0, d.code(), d::toString);
+        String line = d.out().strip();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "spin patch: \\S+ \\S+ \\((\\d+) bytes\\), (\\d+\\.\\d)% of SPIN's \\S+ \\S+, in \\d+\\.\\d s").matcher(line);
+        assertTrue(m.matches(), line);
+        assertEquals(Files.size(patch), Long.parseLong(m.group(1)));
+        assertEquals(100.0 * Files.size(patch) / Files.size(SPIN), Double.parseDouble(m.group(2)), 0.051);
     }
 
     @Test
