@@ -34,6 +34,10 @@ class SpinCommandsTest {
         CliTest.Run e = CliTest.run("explain", patch.toString());
         assertEquals(0, e.code(), e::toString);
         assertTrue(e.out().contains("copy") && e.out().contains("gzip image at byte 0"), e::toString);
+        assertTrue(e.out().contains("by path, most bytes shipped first"), e::toString);
+        CliTest.Run all = CliTest.run("explain", "--all", patch.toString());
+        assertEquals(0, all.code(), all::toString);
+        assertTrue(all.out().contains("copied whole"), all::toString);
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.spindelta.core.Progress;
 import org.spindelta.core.SpindeltaException;
 import org.spindelta.core.UnsupportedFormatException;
 import org.spindelta.core.VerificationException;
+import org.spindelta.squashfs.spin.Contributor;
 import org.spindelta.squashfs.spin.ImageInfo;
 import org.spindelta.squashfs.spin.Op;
 import org.spindelta.squashfs.spin.Recompressor;
@@ -125,6 +126,36 @@ class SpinPatchTest {
         assertTrue(plan.samples().size() > 0, "self-test samples");
         assertTrue(Files.size(dir.resolve("p-" + spin.getFileName() + ".spin")) < Files.size(spin) / 5,
                 "the patch is small");
+    }
+
+    @Test
+    void contributorsAccountForEveryTargetByteByPath() throws Exception {
+        Path base = image(baseTree, "base", "gzip");
+        Path spin = image(spinTree, "spin", "gzip");
+        SpinPlan plan = roundTrip(base, spin, SystemRecompressors.INSTANCE);
+        List<Contributor> cs = plan.contributors();
+        // every target byte is copied, recompressed or shipped literal, and attributed to exactly one entry
+        long attributed = cs.stream().mapToLong(c -> c.copied() + c.recompressed() + c.literal()).sum();
+        assertEquals(Files.size(spin), attributed, plan::explain);
+        assertEquals(plan.ops().stream().filter(o -> o instanceof Op.Copy).mapToLong(Op::targetLength).sum(),
+                cs.stream().mapToLong(Contributor::copied).sum());
+        assertEquals(plan.ops().stream().filter(o -> o instanceof Op.Recompress).mapToLong(Op::newLength).sum(),
+                cs.stream().mapToLong(Contributor::diffed).sum());
+        for (int i = 1; i < cs.size() - 1; i++) {
+            assertTrue(cs.get(i - 1).shipped() >= cs.get(i).shipped(), "largest first: " + cs);
+        }
+        // the files the spin tree changed or added ship bytes; an untouched multi-block file is not listed
+        java.util.Map<String, Contributor> byName = new java.util.HashMap<>();
+        cs.forEach(c -> byName.put(c.path().replaceFirst("^/", ""), c));
+        for (String changed : List.of("big.bin", "locale/de/messages.txt", "locale/de/random.bin")) {
+            Contributor c = byName.get(changed);
+            assertTrue(c != null && c.shipped() > 0, changed + " ships bytes:\n" + plan.explain(-1));
+        }
+        assertTrue(byName.get("big.bin").copied() > 0, "big.bin's unchanged blocks are copied");
+        assertTrue(cs.get(cs.size() - 1).path().contains("copied whole"), cs.get(cs.size() - 1).path());
+        String text = plan.explain(3);
+        assertTrue(text.contains("by path") && text.contains("(3 of " + cs.size()), text);
+        assertEquals(plan, SpinApply.readPlan(dir.resolve("p-" + spin.getFileName() + ".spin")));
     }
 
     @Test

@@ -113,7 +113,7 @@ public final class SpinDiff {
             DiffSummary content = BsDiff.diff(oldFile, newFile, contentFile, d, progress);
 
             SpinPlan plan = new SpinPlan(base.size(), join(baseSha), target.size(), join(targetSha), baseInfos,
-                    targetInfos, planner.samples(), planner.sources(), planner.ops());
+                    targetInfos, planner.samples(), planner.sources(), planner.ops(), planner.contributors());
             writePatch(out.channel(), plan, contentFile, options.threads());
             out.commit();
             return new Summary(plan, Files.size(patchPath), content);
@@ -165,6 +165,8 @@ public final class SpinDiff {
         private final Map<Source, Boolean> sources = new LinkedHashMap<>();
         private final Map<String, Integer> samplesTaken = new HashMap<>();
         private final List<Sample> samples = new ArrayList<>();
+        /** Per path or structure: copied, diffed, recompressed, literal bytes (see {@link Contributor}). */
+        private final Map<String, long[]> byPath = new HashMap<>();
         private boolean gapsReferenced;
         private OutputStream nw;
 
@@ -244,6 +246,7 @@ public final class SpinDiff {
                 gap(img.offset() + d.chunk().offset(), img.offset() + d.chunk().end());
                 return;
             }
+            attribute(d.chunk(), d.op());
             add(d.op());
             if (d.shipped() == null) {
                 return;
@@ -261,11 +264,74 @@ public final class SpinDiff {
             }
         }
 
+        /**
+         * Adds an op's bytes to the paths its chunk serves, split by the bytes each path uses; the split of
+         * each count sums exactly to it, so every target byte is attributed once.
+         */
+        private void attribute(Chunk c, Op op) {
+            List<ChunkUse> uses = c.uses();
+            long total = uses.stream().mapToLong(ChunkUse::length).sum();
+            if (total == 0) {
+                count("(" + c.kind().label() + ")", op, 0, 1, 1);
+                return;
+            }
+            long before = 0;
+            for (ChunkUse u : uses) {
+                count(u.path(), op, before, before + u.length(), total);
+                before += u.length();
+            }
+        }
+
+        /** Adds the op's bytes in {@code [from, to)} of {@code whole} to {@code path}. */
+        private void count(String path, Op op, long from, long to, long whole) {
+            long[] a = byPath.computeIfAbsent(path, k -> new long[4]);
+            if (op instanceof Op.Copy) {
+                a[0] += share(op.targetLength(), from, to, whole);
+            } else if (op instanceof Op.Recompress r) {
+                a[1] += share(r.decodedLength(), from, to, whole);
+                a[2] += share(r.targetLength(), from, to, whole); // a metadata block's header included
+            } else {
+                a[3] += share(op.targetLength(), from, to, whole);
+            }
+        }
+
+        /** The part of {@code bytes} that {@code [from, to)} of {@code whole} gets (chunk sizes: no overflow). */
+        private static long share(long bytes, long from, long to, long whole) {
+            return bytes * to / whole - bytes * from / whole;
+        }
+
+        /**
+         * The paths and structures that ship bytes, most first; the paths that were only copied are summed
+         * into one line.
+         */
+        List<Contributor> contributors() {
+            List<Contributor> out = new ArrayList<>();
+            long copiedOnly = 0;
+            int copiedOnlyPaths = 0;
+            for (Map.Entry<String, long[]> e : byPath.entrySet()) {
+                long[] a = e.getValue();
+                if (a[1] + a[2] + a[3] == 0) {
+                    copiedOnly += a[0];
+                    copiedOnlyPaths++;
+                } else {
+                    out.add(new Contributor(e.getKey(), a[0], a[1], a[2], a[3]));
+                }
+            }
+            out.sort(java.util.Comparator.comparingLong(Contributor::shipped).reversed()
+                    .thenComparing(Contributor::path));
+            if (copiedOnlyPaths > 0) {
+                out.add(new Contributor("(" + copiedOnlyPaths + " other paths and structures, copied whole)", copiedOnly,
+                        0, 0, 0));
+            }
+            return out;
+        }
+
         /** Target bytes outside any chunk decision: shipped as they are, diffed against BASE's container. */
         private void gap(long from, long to) throws IOException {
             if (to <= from) {
                 return;
             }
+            byPath.computeIfAbsent("(container and padding)", k -> new long[4])[3] += to - from;
             add(new Op.Literal(to - from));
             ByteBuffer buf = ByteBuffer.allocate(1 << 20);
             for (long p = from; p < to; ) {

@@ -8,14 +8,15 @@ import org.spindelta.core.LittleEndian;
 import org.spindelta.core.UnsupportedFormatException;
 
 /**
- * The fixed 128-byte header of a spin patch (docs/formats/spin.md §2): magic, version, BASE and target
+ * The fixed 136-byte header of a spin patch (docs/formats/spin.md §2): magic, version, BASE and target
  * sizes and SHA-256s, and the lengths of the plan section (xz) and of the content patch (SPDW) that
  * follow it back to back, to the end of the file. A CRC32 covers the header.
  */
 record SpinPatchHeader(long baseLength, byte[] baseSha256, long targetLength, byte[] targetSha256, long planLength,
         long planDecodedLength, long contentLength, long contentDecodedLength) {
     static final byte[] MAGIC = {'S', 'P', 'D', 'S', 'P', 'I', 'N', '\n'};
-    static final int VERSION = 1;
+    /** 2: the plan ends with the contributors (docs/formats/spin.md §3). */
+    static final int VERSION = 2;
     static final int SIZE = 136;
     private static final int CRC_AT = 128;
     /** Largest decoded plan accepted: ~20 bytes per op for millions of blocks. */

@@ -9,12 +9,16 @@ import org.spindelta.core.Sha256;
 /**
  * Everything a spin patch says besides its content patch: which BASE and target it is for (size and
  * SHA-256), the images in each, the reference stream (OLD) the content patch was made against, and the
- * ops that rebuild the target from BASE and the content stream (NEW). A value object: {@link #explain()}
- * prints what the patch will do.
+ * ops that rebuild the target from BASE and the content stream (NEW), and, for people, what the ops do
+ * per path (the contributors, largest first; applying does not use them). A value object:
+ * {@link #explain()} prints what the patch will do.
  */
 public record SpinPlan(long baseLength, byte[] baseSha256, long targetLength, byte[] targetSha256,
         List<ImageInfo> baseImages, List<ImageInfo> targetImages, List<Sample> samples, List<Source> sources,
-        List<Op> ops) {
+        List<Op> ops, List<Contributor> contributors) {
+
+    /** Contributors {@link #explain()} lists by default. */
+    public static final int EXPLAIN_TOP = 20;
 
     public SpinPlan {
         baseImages = List.copyOf(baseImages);
@@ -22,6 +26,7 @@ public record SpinPlan(long baseLength, byte[] baseSha256, long targetLength, by
         samples = List.copyOf(samples);
         sources = List.copyOf(sources);
         ops = List.copyOf(ops);
+        contributors = List.copyOf(contributors);
     }
 
     /** Bytes of OLD: the sum of the sources. */
@@ -34,8 +39,17 @@ public record SpinPlan(long baseLength, byte[] baseSha256, long targetLength, by
         return ops.stream().mapToLong(Op::newLength).sum();
     }
 
-    /** A few lines: inputs, images, and per kind of op how many and how many target bytes. */
+    /** {@link #explain(int)} with the {@link #EXPLAIN_TOP} largest contributors. */
     public String explain() {
+        return explain(EXPLAIN_TOP);
+    }
+
+    /**
+     * A few lines: inputs, images, per kind of op how many and how many target bytes, then the
+     * {@code top} paths that put the most bytes into the content stream (all with a negative
+     * {@code top}).
+     */
+    public String explain(int top) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "base   %,d bytes, SHA-256 %s%n", baseLength, Sha256.hex(baseSha256)));
         sb.append(String.format(Locale.ROOT, "target %,d bytes, SHA-256 %s%n", targetLength,
@@ -61,6 +75,17 @@ public record SpinPlan(long baseLength, byte[] baseSha256, long targetLength, by
         sb.append(String.format(Locale.ROOT, "reference   %,9d pieces %,13d bytes of base (OLD), content %s (NEW)%n",
                 sources.size(), oldLength(), ByteSize.format(newLength())));
         sb.append(String.format(Locale.ROOT, "self-test   %,9d sample blocks%n", samples.size()));
+        if (!contributors.isEmpty()) {
+            int n = top < 0 ? contributors.size() : Math.min(top, contributors.size());
+            sb.append(String.format(Locale.ROOT, "%nby path, most bytes shipped first (%d of %d%s):%n", n,
+                    contributors.size(), n < contributors.size() ? "; explain --all lists every one" : ""));
+            sb.append(String.format(Locale.ROOT, "%15s %15s %15s %15s %15s  %s%n", "shipped", "diffed", "recompressed",
+                    "literal", "copied", "path"));
+            for (Contributor c : contributors.subList(0, n)) {
+                sb.append(String.format(Locale.ROOT, "%,15d %,15d %,15d %,15d %,15d  %s%n", c.shipped(), c.diffed(),
+                        c.recompressed(), c.literal(), c.copied(), c.path()));
+            }
+        }
         return sb.toString();
     }
 
@@ -69,7 +94,7 @@ public record SpinPlan(long baseLength, byte[] baseSha256, long targetLength, by
         return o instanceof SpinPlan p && baseLength == p.baseLength && targetLength == p.targetLength
                 && Arrays.equals(baseSha256, p.baseSha256) && Arrays.equals(targetSha256, p.targetSha256)
                 && baseImages.equals(p.baseImages) && targetImages.equals(p.targetImages) && samples.equals(p.samples)
-                && sources.equals(p.sources) && ops.equals(p.ops);
+                && sources.equals(p.sources) && ops.equals(p.ops) && contributors.equals(p.contributors);
     }
 
     @Override

@@ -24,6 +24,8 @@ final class SpinPlanCodec {
     static final int MAX_BLOCK = 1 << 20;
     /** Longest encoder identity string accepted. */
     static final int MAX_IDENTITY = 4096;
+    /** Longest contributor path accepted (Linux's PATH_MAX). */
+    static final int MAX_PATH = 4096;
     /** Most bytes the samples may take together. */
     static final int MAX_SAMPLE_BYTES = 4 << 20;
 
@@ -75,6 +77,14 @@ final class SpinPlanCodec {
                 o.raw(new byte[] {(byte) r.crc32(), (byte) (r.crc32() >> 8), (byte) (r.crc32() >> 16),
                     (byte) (r.crc32() >> 24)});
             }
+        }
+        o.varint(p.contributors().size());
+        for (Contributor c : p.contributors()) {
+            o.bytes(c.path().getBytes(StandardCharsets.UTF_8));
+            o.varint(c.copied());
+            o.varint(c.diffed());
+            o.varint(c.recompressed());
+            o.varint(c.literal());
         }
         return o.toByteArray();
     }
@@ -179,8 +189,24 @@ final class SpinPlanCodec {
             opList.add(op);
         }
         in.require(produced == targetLength, "the ops produce " + produced + " bytes, the target has " + targetLength);
+        // contributors: for explain only; each count bounded by what the target and the content can hold
+        int contributors = in.count("contributors");
+        List<Contributor> contributorList = new ArrayList<>(contributors);
+        long newLength = opList.stream().mapToLong(Op::newLength).sum();
+        for (int i = 0; i < contributors; i++) {
+            String what = "contributor " + i;
+            String path = new String(in.bytes(what + " path", MAX_PATH), StandardCharsets.UTF_8);
+            long copied = in.varint(what + " copied");
+            long diffed = in.varint(what + " diffed");
+            long recompressed = in.varint(what + " recompressed");
+            long literal = in.varint(what + " literal");
+            in.require(copied <= targetLength && recompressed <= targetLength && literal <= targetLength
+                    && diffed <= newLength, what + ": byte counts beyond the target's or the content's length");
+            contributorList.add(new Contributor(path, copied, diffed, recompressed, literal));
+        }
         in.requireEnd();
-        return new SpinPlan(baseLength, baseSha, targetLength, targetSha, base, target, sampleList, sourceList, opList);
+        return new SpinPlan(baseLength, baseSha, targetLength, targetSha, base, target, sampleList, sourceList, opList,
+                contributorList);
     }
 
     private static List<ImageInfo> images(In in, String which, long fileLength)
@@ -297,7 +323,7 @@ final class SpinPlanCodec {
         }
 
         void requireEnd() throws CorruptInputException {
-            require(pos == b.length, (b.length - pos) + " bytes follow the last op");
+            require(pos == b.length, (b.length - pos) + " bytes follow the last contributor");
         }
     }
 }
