@@ -241,12 +241,4 @@ for r in "${rows[@]}"; do
   printf '"%s","%s",%s,%s,%s,"%s",%s,%s\n' "$tool" "$cmd" "$wall" "$cpu" "$rss" "$bytes" "$pr" "$sp" >>"$csv"
 done
 
-echo
-cat "$md"
-echo
-echo "CSV: $csv"
-echo "Markdown: $md"
-if [ "$failures" -gt 0 ]; then
-  echo "bsdiff-macro: $failures step(s) of ours failed or did not reproduce NEW (see the lines above)" >&2
-  exit 1
-fi
+finish_report bsdiff-macro "did not reproduce NEW"

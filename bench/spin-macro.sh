@@ -225,12 +225,4 @@ for r in "${rows[@]}"; do
   printf '"%s","%s","%s","%s",%s,%s,%s,%s,"%s",%s\n' "$pair" "$tool" "$step" "$cmd" "$wall" "$cpu" "$rss" "${bytes:-}" "$res" "$load" >>"$csv"
 done
 
-echo
-cat "$md"
-echo
-echo "CSV: $csv"
-echo "Markdown: $md"
-if [ "$failures" -gt 0 ]; then
-  echo "spin-macro: $failures step(s) of ours failed or did not reproduce SPIN (see above)" >&2
-  exit 1
-fi
+finish_report spin-macro "did not reproduce SPIN"

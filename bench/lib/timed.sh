@@ -41,3 +41,17 @@ host_line() {
        "$(java -version 2>&1 | head -n 1); spindelta $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(
         [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ] && echo ' (modified)')"
 }
+
+# finish_report NAME WHAT: prints the Markdown report $md and where $md and $csv are, then exits 1 if
+# $failures is above zero ("NAME: N step(s) of ours failed or WHAT").
+finish_report() {
+  echo
+  cat "$md"
+  echo
+  echo "CSV: $csv"
+  echo "Markdown: $md"
+  if [ "$failures" -gt 0 ]; then
+    echo "$1: $failures step(s) of ours failed or $2 (see the lines above)" >&2
+    exit 1
+  fi
+}
