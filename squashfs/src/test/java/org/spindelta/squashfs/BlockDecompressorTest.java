@@ -30,7 +30,9 @@ import org.tukaani.xz.XZOutputStream;
  * The {@link BlockDecompressor} contract, run for every compressor on streams made by Java encoders
  * the way mksquashfs's wrappers make them: exact output, the maxOut limit, bombs, garbage and
  * truncation always end in {@link CorruptInputException} naming the compressor, never an unchecked
- * exception. Real mksquashfs blocks are covered by SquashfsInteropTest.
+ * exception. Here on the decoders {@link BlockDecompressor#forCompressor} picks (the system libraries'
+ * where they load); {@link JavaBlockDecompressorTest} runs the same on the pure-Java ones. Real
+ * mksquashfs blocks are covered by SquashfsInteropTest and NativeBlockDecompressorInteropTest.
  */
 class BlockDecompressorTest {
     static final int BLOCK = 131072;
@@ -92,7 +94,8 @@ class BlockDecompressorTest {
         return b;
     }
 
-    static BlockDecompressor decompressor(Compressor c) {
+    /** The decoder under test. */
+    BlockDecompressor decompressor(Compressor c) {
         return BlockDecompressor.forCompressor(c, CompressorOptions.defaults(c, BLOCK));
     }
 

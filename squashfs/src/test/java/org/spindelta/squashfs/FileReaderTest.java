@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.spindelta.core.CorruptInputException;
 import org.spindelta.core.Sha256;
 import org.spindelta.squashfs.format.Inode;
@@ -414,6 +416,39 @@ class FileReaderTest {
                 }
             });
             assertEquals(List.of(), failures);
+        }
+    }
+
+    /**
+     * Tails read round-robin over more fragment blocks than the reader caches, so blocks are evicted and
+     * decoded again, and over fewer, so they are found in the cache: every tail still reads exactly.
+     */
+    @ParameterizedTest(name = "{0} fragment blocks in turn")
+    @ValueSource(ints = {2, FileReader.FRAGMENT_CACHE + 2})
+    void tailsReadInTurnAcrossFragmentBlocks(int blocksInTurn) throws Exception {
+        Path img = image(listing, List.of("-comp", "gzip", "-b", "4K"));
+        try (SquashfsImage image = SquashfsImage.open(img); SquashfsTree t = SquashfsTree.open(image);
+                FileReader r = FileReader.open(image)) {
+            TreeMap<Long, List<SquashfsTree.Node>> byFragment = new TreeMap<>();
+            t.walk(n -> {
+                if (n.inode() instanceof Inode.File f && f.hasFragment()) {
+                    byFragment.computeIfAbsent(f.fragmentIndex(), k -> new ArrayList<>()).add(n);
+                }
+            });
+            List<List<SquashfsTree.Node>> groups = new ArrayList<>(byFragment.values()).subList(0,
+                    Math.min(blocksInTurn, byFragment.size()));
+            assertEquals(blocksInTurn, groups.size(), "fragment blocks in the image");
+            int reads = 0;
+            for (int i = 0; reads < 4 * blocksInTurn; i++) {
+                for (List<SquashfsTree.Node> g : groups) {
+                    SquashfsTree.Node n = g.get(i % g.size());
+                    byte[] want = Files.readAllBytes(listing.resolve(n.path()));
+                    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+                    r.readFully((Inode.File) n.inode(), n.path(), bo);
+                    assertArrayEquals(want, bo.toByteArray(), n.path());
+                    reads++;
+                }
+            }
         }
     }
 

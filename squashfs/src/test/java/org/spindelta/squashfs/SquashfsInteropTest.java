@@ -1,5 +1,6 @@
 package org.spindelta.squashfs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,12 +20,17 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.spindelta.core.CorruptInputException;
+import org.spindelta.squashfs.chunk.Chunk;
+import org.spindelta.squashfs.chunk.ChunkMap;
 import org.spindelta.squashfs.codec.BlockDecompressor;
+import org.spindelta.squashfs.format.Compressor;
 import org.spindelta.squashfs.format.FragmentEntry;
 import org.spindelta.squashfs.format.SquashfsConstants;
 import org.spindelta.squashfs.format.SuperBlock;
@@ -35,7 +41,8 @@ import org.spindelta.squashfs.read.SquashfsImage;
 /**
  * Images mksquashfs builds from a real file tree, for every compressor and the options that change the
  * layout, read with our reader and checked against {@code unsquashfs -s}: superblock fields and
- * compressor options; every inode and directory metadata block; every fragment block.
+ * compressor options; every inode and directory metadata block; every fragment block; every compressed
+ * block decoded alike by the system library's decoder and the pure-Java one.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SquashfsInteropTest {
@@ -297,5 +304,77 @@ class SquashfsInteropTest {
             assertTrue(t.lookup("python/json/__init__.py").isPresent(), v::toString);
         }
         assertEquals(theirs, ours, v::toString);
+    }
+
+    /** The variants whose compressor has a system-library decoder besides the Java one. */
+    static Stream<Variant> nativeVariants() {
+        return variants().filter(v -> v.args().contains("xz") || v.args().contains("lzma") || v.args().contains("lz4"));
+    }
+
+    /**
+     * Every compressed block (data, fragment and metadata) decodes to the same bytes with the decoder
+     * {@link BlockDecompressor#forCompressor} picks, which must be the system library's here (liblzma and
+     * liblz4 come with squashfs-tools), and with the pure-Java one. Then, for every fifth block, the same
+     * corruptions (cut short, a flipped bit) fed to both: each answer is bytes within maxOut or
+     * {@link CorruptInputException}; where both decode, the bytes agree; a cut xz or lzma block is
+     * refused by both (both carry an end marker, a check or a size).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nativeVariants")
+    void nativeAndJavaDecodersAgreeOnEveryBlock(Variant v) throws Exception {
+        try (SquashfsImage image = SquashfsImage.open(image(v)); BlockDecompressor ours = image.newDecompressor();
+                BlockDecompressor java = BlockDecompressor.javaForCompressor(image.superBlock().compressor(), null)) {
+            Compressor c = image.superBlock().compressor();
+            assertTrue(ours.getClass().getSimpleName().startsWith("Native"), () -> c + " decoded by " + ours.getClass());
+            int blockSize = image.superBlock().blockSize();
+            byte[] a = new byte[Math.max(blockSize, SquashfsConstants.METADATA_MAX)];
+            byte[] b = new byte[a.length];
+            SplittableRandom random = new SplittableRandom(blockSize);
+            int compared = 0;
+            for (Chunk chunk : ChunkMap.build(image).chunks()) {
+                if (!chunk.compressed()) {
+                    continue;
+                }
+                int maxOut = chunk.kind().metadata() ? SquashfsConstants.METADATA_MAX : blockSize;
+                byte[] stored = new byte[(int) chunk.storedPayload()];
+                image.source().read(chunk.offset() + chunk.length() - stored.length, stored, 0, stored.length, "chunk");
+                int n = ours.decompress(stored, 0, stored.length, a, 0, maxOut);
+                assertEquals(n, java.decompress(stored, 0, stored.length, b, 0, maxOut), chunk::describe);
+                assertEquals(chunk.decodedSize(), n, chunk::describe);
+                assertArrayEquals(Arrays.copyOf(b, n), Arrays.copyOf(a, n), chunk::describe);
+                if (compared++ % 5 == 0) {
+                    byte[] flipped = stored.clone();
+                    flipped[random.nextInt(flipped.length)] ^= (byte) (1 << random.nextInt(8));
+                    for (byte[] bad : List.of(Arrays.copyOf(stored, stored.length / 2),
+                            Arrays.copyOf(stored, stored.length - 1), flipped)) {
+                        boolean cut = bad.length < stored.length;
+                        Integer x = decodeOrCorrupt(ours, bad, a, maxOut, c);
+                        Integer y = decodeOrCorrupt(java, bad, b, maxOut, c);
+                        if (cut && c != Compressor.LZ4) {
+                            assertTrue(x == null && y == null, () -> chunk.describe() + " cut to " + bad.length
+                                    + " bytes decoded: native " + x + ", Java " + y);
+                        }
+                        if (x != null && y != null) {
+                            assertEquals(y, x, chunk::describe);
+                            assertArrayEquals(Arrays.copyOf(b, y), Arrays.copyOf(a, x), chunk::describe);
+                        }
+                    }
+                }
+            }
+            int blocks = compared;
+            assertTrue(blocks > 5, () -> "only " + blocks + " compressed blocks in " + v);
+        }
+    }
+
+    /** The decoded length, or null for a CorruptInputException naming the compressor. */
+    private static Integer decodeOrCorrupt(BlockDecompressor d, byte[] in, byte[] out, int maxOut, Compressor c) {
+        try {
+            int n = d.decompress(in, 0, in.length, out, 0, maxOut);
+            assertTrue(n >= 0 && n <= maxOut);
+            return n;
+        } catch (CorruptInputException e) {
+            assertTrue(e.getMessage().startsWith(c.toolName() + " block"), e::getMessage);
+            return null;
+        }
     }
 }

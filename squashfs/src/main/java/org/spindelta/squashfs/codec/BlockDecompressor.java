@@ -40,16 +40,36 @@ public interface BlockDecompressor extends AutoCloseable {
     default void close() {}
 
     /**
-     * A new decompressor for {@code compressor}'s blocks.
+     * A new decompressor for {@code compressor}'s blocks: the system library's decoder where one is bound
+     * and loads here (xz and lzma through liblzma, lz4 through liblz4, each with the bounded "safe" call
+     * unsquashfs makes), else the pure-Java one of {@link #javaForCompressor}. Both give the same bytes and
+     * keep this interface's contract; the native ones only decode faster.
      *
      * @param options the image's compressor options, or null; only checked to belong to {@code compressor},
      *     since every stream describes how it was compressed
      * @throws IllegalArgumentException if {@code options} belong to another compressor
      */
     static BlockDecompressor forCompressor(Compressor compressor, CompressorOptions options) {
-        if (options != null && options.compressor() != compressor) {
-            throw new IllegalArgumentException(options.compressor() + " options given for " + compressor + " blocks");
-        }
+        checkOptions(compressor, options);
+        return switch (compressor) {
+            case LZMA -> NativeLzmaBlockDecompressor.isAvailable() ? new NativeLzmaBlockDecompressor()
+                    : new LzmaBlockDecompressor();
+            case XZ -> NativeXzBlockDecompressor.isAvailable() ? new NativeXzBlockDecompressor()
+                    : new XzBlockDecompressor();
+            case LZ4 -> NativeLz4BlockDecompressor.isAvailable() ? new NativeLz4BlockDecompressor()
+                    : new Lz4BlockDecompressor();
+            default -> javaForCompressor(compressor, options);
+        };
+    }
+
+    /**
+     * A new decompressor for {@code compressor}'s blocks that loads no system library: pure Java, or the
+     * JDK's zlib and zstd-jni's bundled libzstd, as before native decoders were added.
+     *
+     * @throws IllegalArgumentException if {@code options} belong to another compressor
+     */
+    static BlockDecompressor javaForCompressor(Compressor compressor, CompressorOptions options) {
+        checkOptions(compressor, options);
         return switch (compressor) {
             case ZLIB -> new GzipBlockDecompressor();
             case LZMA -> new LzmaBlockDecompressor();
@@ -58,5 +78,11 @@ public interface BlockDecompressor extends AutoCloseable {
             case LZ4 -> new Lz4BlockDecompressor();
             case ZSTD -> new ZstdBlockDecompressor();
         };
+    }
+
+    private static void checkOptions(Compressor compressor, CompressorOptions options) {
+        if (options != null && options.compressor() != compressor) {
+            throw new IllegalArgumentException(options.compressor() + " options given for " + compressor + " blocks");
+        }
     }
 }

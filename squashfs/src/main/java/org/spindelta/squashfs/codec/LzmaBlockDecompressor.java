@@ -38,6 +38,30 @@ public final class LzmaBlockDecompressor implements BlockDecompressor {
      */
     private final ArrayCache cache = ArrayCache.getDummyCache();
 
+    /**
+     * The checked 13-byte header, shared with {@link NativeLzmaBlockDecompressor}.
+     *
+     * @param dictionary the stated dictionary size capped at {@code max(maxOut, 4096)}
+     * @param size the stated uncompressed size, at most maxOut, when {@code known}
+     */
+    record Header(byte props, int dictionary, long size, boolean known) {
+        static Header check(byte[] src, int srcOff, int srcLen, int maxOut) throws CorruptInputException {
+            if (srcLen < HEADER_SIZE) {
+                throw CodecErrors.corrupt(Compressor.LZMA, srcLen, "shorter than the " + HEADER_SIZE
+                        + "-byte .lzma header", null);
+            }
+            long dictionary = LittleEndian.getInt(src, srcOff + 1) & 0xFFFF_FFFFL;
+            long size = LittleEndian.getLong(src, srcOff + 5);
+            boolean known = size != -1;
+            if (known && (size < 0 || size > maxOut)) {
+                throw CodecErrors.corrupt(Compressor.LZMA, srcLen, "the header claims " + Long.toUnsignedString(size)
+                        + " uncompressed bytes, more than the " + maxOut + " the block may hold", null);
+            }
+            int dict = (int) Math.min(dictionary, Math.max(maxOut, MIN_DICTIONARY));
+            return new Header(src[srcOff], dict, size, known);
+        }
+    }
+
     @Override
     public Compressor compressor() {
         return Compressor.LZMA;
@@ -47,22 +71,12 @@ public final class LzmaBlockDecompressor implements BlockDecompressor {
     public int decompress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int maxOut)
             throws CorruptInputException {
         CodecErrors.checkRanges(src, srcOff, srcLen, dst, dstOff, maxOut);
-        if (srcLen < HEADER_SIZE) {
-            throw CodecErrors.corrupt(Compressor.LZMA, srcLen, "shorter than the " + HEADER_SIZE + "-byte .lzma header",
-                    null);
-        }
-        byte props = src[srcOff];
-        long dictionary = LittleEndian.getInt(src, srcOff + 1) & 0xFFFF_FFFFL;
-        long size = LittleEndian.getLong(src, srcOff + 5);
-        boolean known = size != -1;
-        if (known && (size < 0 || size > maxOut)) {
-            throw CodecErrors.corrupt(Compressor.LZMA, srcLen, "the header claims " + Long.toUnsignedString(size)
-                    + " uncompressed bytes, more than the " + maxOut + " the block may hold", null);
-        }
-        int dict = (int) Math.min(dictionary, Math.max(maxOut, MIN_DICTIONARY));
+        Header h = Header.check(src, srcOff, srcLen, maxOut);
+        boolean known = h.known();
+        long size = h.size();
         ByteArrayInputStream in = new ByteArrayInputStream(src, srcOff + HEADER_SIZE, srcLen - HEADER_SIZE);
         int n;
-        try (LZMAInputStream lzma = new LZMAInputStream(in, known ? size : -1, props, dict, null, cache)) {
+        try (LZMAInputStream lzma = new LZMAInputStream(in, known ? size : -1, h.props(), h.dictionary(), null, cache)) {
             if (known) {
                 lzma.enableRelaxedEndCondition();
             }

@@ -20,8 +20,9 @@ import org.spindelta.squashfs.format.Inode;
  * the data area (checked arithmetic) and take at most block_size bytes on disk; a fragment tail must
  * fit inside its fragment's decoded bytes (§6 items 3, 5, 7).
  *
- * <p>Not thread-safe: it owns a decompressor and caches the last decoded data block and fragment
- * block. Open one per thread; {@link #close()} releases the decompressor, the image stays open.
+ * <p>Not thread-safe: it owns a decompressor and caches the last decoded data block and the last
+ * {@value #FRAGMENT_CACHE} fragment blocks. Open one per thread; {@link #close()} releases the
+ * decompressor, the image stays open.
  */
 public final class FileReader implements AutoCloseable {
     private final SquashfsImage image;
@@ -36,8 +37,21 @@ public final class FileReader implements AutoCloseable {
     private final byte[] block;
     private int blockLength;
 
-    // last decoded fragment block
-    private long fragmentIndex = -1;
+    /**
+     * Fragment blocks kept, least recently used replaced first. Files sharing a fragment block are mostly
+     * consecutive in directory order, but not all: in a Debian root image's walk, 262 tails come back to
+     * the fragment block used just before the last one and 60 more within four, which a one-block cache
+     * decodes again. Four blocks catch nearly all of them for 4 × block_size bytes.
+     */
+    public static final int FRAGMENT_CACHE = 4;
+
+    // the cached fragment blocks: index (-1: empty), decoded bytes and length, last use
+    private final long[] fragmentIndexes = new long[FRAGMENT_CACHE];
+    private final byte[][] fragmentBlocks = new byte[FRAGMENT_CACHE][];
+    private final int[] fragmentLengths = new int[FRAGMENT_CACHE];
+    private final long[] fragmentUses = new long[FRAGMENT_CACHE];
+    private long fragmentClock;
+    // the fragment block of the current tail: one of the cached blocks
     private byte[] fragment;
     private int fragmentLength;
 
@@ -50,6 +64,7 @@ public final class FileReader implements AutoCloseable {
         this.decompressor = image.newDecompressor();
         this.stored = new byte[blockSize];
         this.block = new byte[blockSize];
+        Arrays.fill(fragmentIndexes, -1);
     }
 
     /** A reader of {@code image}'s files; the fragment table is read when a fragment is first needed. */
@@ -257,22 +272,35 @@ public final class FileReader implements AutoCloseable {
 
     private void decodeFragment(Inode.File file, String path, int tail) throws IOException {
         long fi = file.fragmentIndex();
-        if (fi != fragmentIndex) {
+        int slot = 0;
+        for (int k = 0; k < FRAGMENT_CACHE; k++) {
+            if (fragmentIndexes[k] == fi) {
+                slot = k;
+                break;
+            }
+            if (fragmentUses[k] < fragmentUses[slot]) {
+                slot = k;
+            }
+        }
+        if (fragmentIndexes[slot] != fi) {
             if (fragments == null) {
                 fragments = FragmentTable.read(image);
             }
-            if (fragment == null) {
-                fragment = new byte[blockSize];
+            if (fragmentBlocks[slot] == null) {
+                fragmentBlocks[slot] = new byte[blockSize];
             }
-            fragmentIndex = -1;
+            fragmentIndexes[slot] = -1;
             try {
-                fragmentLength = fragments.readBlock(fi, fragment);
+                fragmentLengths[slot] = fragments.readBlock(fi, fragmentBlocks[slot]);
             } catch (CorruptInputException e) {
                 throw new CorruptInputException(name(file, path) + ": tail in fragment " + fi + ": " + e.getMessage(),
                         e);
             }
-            fragmentIndex = fi;
+            fragmentIndexes[slot] = fi;
         }
+        fragmentUses[slot] = ++fragmentClock;
+        fragment = fragmentBlocks[slot];
+        fragmentLength = fragmentLengths[slot];
         long fo = file.fragmentOffset();
         if (fo < 0 || fo > fragmentLength || tail > fragmentLength - fo) {
             throw new CorruptInputException(name(file, path) + ": tail of " + tail + " bytes at offset "
