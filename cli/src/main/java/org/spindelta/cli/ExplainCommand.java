@@ -21,7 +21,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--all", description = "List every path that ships bytes (default: the largest 20).")
+    @Option(names = "--all", description = "List every path the patch names (up to 1,000; default: the largest 20).")
     boolean all;
 
     @Parameters(index = "0", paramLabel = "PATCH")
