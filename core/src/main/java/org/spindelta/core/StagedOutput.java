@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -43,17 +44,27 @@ public final class StagedOutput implements AutoCloseable {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new SpindeltaException("cannot write " + target + ": directory " + dir + " does not exist");
         }
-        Path temp;
-        try {
-            temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".part");
-        } catch (AccessDeniedException e) {
-            throw new SpindeltaException("cannot write " + target + ": permission denied in " + dir);
-        } catch (IOException e) {
-            throw new SpindeltaException("cannot write " + target + ": " + e.getMessage(), e);
+        // Created new (O_EXCL, so never through a planted link) with the mode the umask gives any new file,
+        // as cp or tar would: createTempFile's 0600 would make a published .jigdo or patch unreadable to others.
+        for (int attempt = 0; ; attempt++) {
+            Path temp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".part");
+            try {
+                FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                return new StagedOutput(target, temp, ch);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw new SpindeltaException("cannot write " + target + ": no free temporary name in " + dir);
+                }
+            } catch (AccessDeniedException e) {
+                throw new SpindeltaException("cannot write " + target + ": permission denied in " + dir);
+            } catch (IOException e) {
+                throw new SpindeltaException("cannot write " + target + ": " + e.getMessage(), e);
+            }
         }
-        FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new StagedOutput(target, temp, ch);
     }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     /** The temporary file's channel, open for reading and writing. */
     public FileChannel channel() {
