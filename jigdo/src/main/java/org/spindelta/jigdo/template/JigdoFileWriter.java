@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
+import org.spindelta.core.NonClosingOutputStream;
 import org.spindelta.jigdo.format.JigdoBase64;
 import org.spindelta.jigdo.format.JigdoFile;
 import org.spindelta.jigdo.format.JigdoWords;
@@ -55,7 +56,7 @@ public final class JigdoFileWriter {
     /** Writes {@code d} to {@code out}, gzip-compressed if {@code gzip}; closes nothing. */
     public static void write(Description d, OutputStream out, boolean gzip, String generator) throws IOException {
         if (gzip) {
-            GZIPOutputStream z = new GZIPOutputStream(new NonClosing(out), 1 << 16);
+            GZIPOutputStream z = new GZIPOutputStream(new NonClosingOutputStream(out), 1 << 16);
             writeText(d, z, generator);
             z.finish();
             z.flush();
@@ -65,7 +66,7 @@ public final class JigdoFileWriter {
     }
 
     private static void writeText(Description d, OutputStream out, String generator) throws IOException {
-        Writer w = new OutputStreamWriter(new NonClosing(out), StandardCharsets.UTF_8);
+        Writer w = new OutputStreamWriter(new NonClosingOutputStream(out), StandardCharsets.UTF_8);
         TemplateSummary t = d.template();
         w.write("# JigsawDownload\n");
         w.write("# See <https://www.einval.com/~steve/software/jigdo/> for details about jigdo\n\n");
@@ -105,22 +106,6 @@ public final class JigdoFileWriter {
         if (label.isEmpty() || !label.chars().allMatch(c -> c < 0x80 && (Character.isLetterOrDigit(c) || c == '_'
                 || c == '-' || c == '.'))) {
             throw new IllegalArgumentException("server label '" + label + "' must be letters, digits, '_', '-' or '.'");
-        }
-    }
-
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
         }
     }
 }
