@@ -64,7 +64,6 @@ public final class DataPartReader implements Closeable {
         int done = 0;
         while (done < len) {
             if (partLeft == 0) {
-                finishPart();
                 if (partIndex + 1 >= template.partCount()) {
                     throw new CorruptInputException("the template's DATA/BZIP parts end before the unmatched bytes do");
                 }
@@ -84,6 +83,9 @@ public final class DataPartReader implements Closeable {
             }
             done += n;
             partLeft -= n;
+            if (partLeft == 0) {
+                finishPart();
+            }
         }
     }
 
@@ -117,11 +119,14 @@ public final class DataPartReader implements Closeable {
         } catch (IOException e) {
             throw corrupt(e);
         }
+        if (partLeft == 0) {
+            finishPart();
+        }
     }
 
     /** At a part's declared end its stream must end too. */
     private void finishPart() throws IOException {
-        if (part != null) {
+        if (part != null && partIndex < template.partCount()) {
             int extra;
             try {
                 extra = part.read();
