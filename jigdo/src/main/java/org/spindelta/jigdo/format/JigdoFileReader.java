@@ -59,7 +59,7 @@ public final class JigdoFileReader {
         if (m == GZIP_MAGIC) {
             try {
                 text = new GZIPInputStream(b, 1 << 16);
-            } catch (ZipException e) {
+            } catch (ZipException | java.io.EOFException e) {
                 throw new CorruptInputException(".jigdo file starts like gzip but is not: " + e.getMessage());
             }
         }
