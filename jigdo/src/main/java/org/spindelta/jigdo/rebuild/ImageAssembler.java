@@ -22,8 +22,8 @@ import org.spindelta.jigdo.format.Template;
 /**
  * Builds an image, or a byte range of it, from a template and the part files a {@link PartLocator}
  * found. Streaming: DESC entries in order, unmatched bytes decompressed part by part, part files read
- * sequentially in 1 MiB buffers; the image and each part are checksummed on a second thread
- * ({@link ChecksumPipeline}) while the next buffer is read and written. Memory is about 8 MiB whatever
+ * sequentially in 1 MiB buffers; the image and each part are checksummed on two more threads
+ * ({@link ChecksumPipeline}) while the next buffer is read and written. Memory is about 16 MiB whatever
  * the image size.
  */
 public final class ImageAssembler {
