@@ -123,4 +123,28 @@ class OurTemplatesTest {
         }
         assertEquals(-1, Files.mismatch(out, t.iso));
     }
+
+    @org.junit.jupiter.api.Test
+    void ourRsync64SumsAreJigdoFilesForTheSameFiles() throws Exception {
+        TestImages t = TestImages.get();
+        Path dir = Files.createDirectories(t.dir.resolve("ours-rsync"));
+        Path[] ours = write(t, ChecksumKind.MD5, dir);
+        Path theirs = dir.resolve("jigdo-file.template");
+        TestImages.run(dir, "jigdo-file", "make-template", "-f", "-r", "quiet", "--image=" + t.iso,
+                "--jigdo=" + dir.resolve("jigdo-file.jigdo"), "--template=" + theirs, t.tree.toAbsolutePath() + "//");
+        Map<String, String> want = rsyncByChecksum(theirs);
+        Map<String, String> got = rsyncByChecksum(ours[0]);
+        assertTrue(want.size() > 10, want::toString);
+        for (Map.Entry<String, String> e : want.entrySet()) {
+            assertEquals(e.getValue(), got.get(e.getKey()), "rsync64 of the file with md5 " + e.getKey());
+        }
+    }
+
+    private static Map<String, String> rsyncByChecksum(Path template) throws Exception {
+        try (FileChannel ch = FileChannel.open(template)) {
+            return TemplateReader.read(ch).entries().stream().filter(e -> e.type().isMatched())
+                    .collect(Collectors.toMap(e -> java.util.HexFormat.of().formatHex(e.checksum()),
+                            e -> java.util.HexFormat.of().formatHex(e.rsync64()), (a, b) -> a));
+        }
+    }
 }
