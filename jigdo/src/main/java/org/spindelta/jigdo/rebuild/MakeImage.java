@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Map;
-import org.spindelta.core.FileDigest;
+import org.spindelta.core.ChannelInput;
 import org.spindelta.core.InputFile;
 import org.spindelta.core.Progress;
 import org.spindelta.core.Sha256;
@@ -56,12 +56,24 @@ public final class MakeImage {
      */
     public static byte[] verify(Path image, Template template, Progress progress) throws IOException {
         try (FileChannel ch = InputFile.open(image, "IMAGE")) {
-            if (ch.size() != template.imageLength()) {
-                throw new VerificationException(image + " has " + ch.size() + " bytes; the template's image has "
+            long size = ch.size();
+            if (size != template.imageLength()) {
+                throw new VerificationException(image + " has " + size + " bytes; the template's image has "
                         + template.imageLength());
             }
-            progress.start("verify", ch.size());
-            byte[] sum = FileDigest.of(ch, 0, ch.size(), template.checksumKind().newDigest(), progress);
+            progress.start("verify", size);
+            byte[] sum;
+            try (ChecksumPipeline sums = new ChecksumPipeline(template.checksumKind())) {
+                for (long done = 0; done < size; ) { // reads overlap hashing on the pipeline's thread
+                    byte[] buf = sums.take();
+                    int n = (int) Math.min(buf.length, size - done);
+                    ChannelInput.readFully(ch, done, buf, 0, n, "IMAGE " + image);
+                    sums.submit(buf, n, false);
+                    done += n;
+                    progress.advance(n);
+                }
+                sum = sums.finish();
+            }
             if (!Sha256.equal(sum, template.imageInfo().checksum())) {
                 throw new VerificationException(image + " has " + template.checksumKind().label() + " "
                         + Sha256.hex(sum) + " but the template's image has " + Sha256.hex(template.imageInfo().checksum()));
