@@ -171,6 +171,9 @@ class JigdoCommandsTest {
                 out.toString()), "START <= END");
         assertNothingAt(out);
         assertEquals(2, CliTest.run("jigdo", "make-image", template.toString()).code());
+        long before = Files.size(jigdo);
+        CliTest.assertOneLineError(CliTest.run("jigdo", "make-image", jigdo.toString(), jigdo.toString()), "also an input");
+        assertEquals(before, Files.size(jigdo));
     }
 
     private void assertNothingAt(Path out) throws Exception {

@@ -27,7 +27,7 @@ public final class MakeImage {
      */
     public static ImageAssembler.Result image(RebuildInput in, PartSources sources, Path out, Progress progress)
             throws IOException {
-        InputFile.refuseAsOutput(out, in.templatePath());
+        InputFile.refuseAsOutput(out, in.input(), in.templatePath());
         Map<PartKey, Path> parts = in.locator(sources).locate(ImageAssembler.needed(in.template()), progress);
         try (StagedOutput staged = StagedOutput.create(out)) {
             ImageAssembler.Result r = ImageAssembler.assemble(in.channel(), in.template(), parts, staged.channel(),
@@ -40,7 +40,7 @@ public final class MakeImage {
     /** Writes exactly the bytes of {@code range} into {@code out}; see {@link ImageAssembler#writeRange}. */
     public static void range(RebuildInput in, PartSources sources, ByteRange range, Path out, Progress progress)
             throws IOException {
-        InputFile.refuseAsOutput(out, in.templatePath());
+        InputFile.refuseAsOutput(out, in.input(), in.templatePath());
         range.checkWithin(in.template().imageLength());
         Map<PartKey, Path> parts = in.locator(sources).locate(ImageAssembler.needed(in.template(), range), progress);
         try (StagedOutput staged = StagedOutput.create(out)) {

@@ -29,14 +29,16 @@ import org.spindelta.jigdo.format.TemplateReader;
  * {@code Template-MD5Sum}/{@code Template-SHA256Sum} is checked.
  */
 public final class RebuildInput implements AutoCloseable {
+    private final Path input;
     private final Path templatePath;
     private final FileChannel channel;
     private final Template template;
     private final Optional<JigdoFile> jigdo;
     private final Path jigdoDir;
 
-    private RebuildInput(Path templatePath, FileChannel channel, Template template, Optional<JigdoFile> jigdo,
-            Path jigdoDir) {
+    private RebuildInput(Path input, Path templatePath, FileChannel channel, Template template,
+            Optional<JigdoFile> jigdo, Path jigdoDir) {
+        this.input = input;
         this.templatePath = templatePath;
         this.channel = channel;
         this.template = template;
@@ -51,7 +53,7 @@ public final class RebuildInput implements AutoCloseable {
     public static RebuildInput open(Path input, Optional<Path> template) throws IOException {
         Path dir = Optional.ofNullable(input.toAbsolutePath().getParent()).orElse(Path.of("/"));
         if (isTemplate(input)) {
-            return withTemplate(input, Optional.empty(), dir);
+            return withTemplate(input, input, Optional.empty(), dir);
         }
         JigdoFile jigdo;
         try (InputStream in = Files.newInputStream(input)) {
@@ -60,10 +62,11 @@ public final class RebuildInput implements AutoCloseable {
             throw new SpindeltaException(input + ": " + e.getMessage(), e);
         }
         Path t = template.isPresent() ? template.get() : templateOf(jigdo, input, dir);
-        return withTemplate(t, Optional.of(jigdo), dir);
+        return withTemplate(input, t, Optional.of(jigdo), dir);
     }
 
-    private static RebuildInput withTemplate(Path path, Optional<JigdoFile> jigdo, Path dir) throws IOException {
+    private static RebuildInput withTemplate(Path input, Path path, Optional<JigdoFile> jigdo, Path dir)
+            throws IOException {
         FileChannel ch = InputFile.open(path, "template");
         try {
             Template t;
@@ -75,7 +78,7 @@ public final class RebuildInput implements AutoCloseable {
             if (jigdo.isPresent()) {
                 checkTemplateSum(ch, path, jigdo.get());
             }
-            return new RebuildInput(path, ch, t, jigdo, dir);
+            return new RebuildInput(input, path, ch, t, jigdo, dir);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -117,6 +120,11 @@ public final class RebuildInput implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The {@code .jigdo} or template file given. */
+    public Path input() {
+        return input;
     }
 
     public Path templatePath() {
