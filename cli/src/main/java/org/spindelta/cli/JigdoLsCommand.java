@@ -70,9 +70,7 @@ final class JigdoLsCommand implements Callable<Integer> {
             json(t);
         } else {
             PrintWriter out = spec.commandLine().getOut();
-            for (DescEntry e : t.entries()) {
-                out.println(TemplateListing.line(e, format.hex));
-            }
+            out.print(TemplateListing.of(t, format.hex));
             out.flush();
         }
         return 0;

@@ -77,12 +77,18 @@ class OurTemplatesTest {
         return new Path[] {template, jigdo};
     }
 
+    /** Our template and .jigdo of the shared ISO in a directory of their own, named for the test. */
+    private static Path[] writeIn(String test, ChecksumKind kind) throws Exception {
+        TestImages t = TestImages.get();
+        return write(t, kind, Files.createDirectories(t.dir.resolve("ours-" + test + "-" + kind.label())));
+    }
+
     @ParameterizedTest
     @EnumSource(ChecksumKind.class)
     void jigdoFileRebuildsVerifiesAndListsOurTemplate(ChecksumKind kind) throws Exception {
         TestImages t = TestImages.get();
-        Path dir = Files.createDirectories(t.dir.resolve("ours-jigdo-file-" + kind.label()));
-        Path[] ours = write(t, kind, dir);
+        Path[] ours = writeIn("jigdo-file", kind);
+        Path dir = ours[0].getParent();
         Path out = dir.resolve("rebuilt.iso");
         TestImages.run(dir, "jigdo-file", "make-image", "-r", "quiet", "--image=" + out, "--template=" + ours[0],
                 t.tree.toAbsolutePath() + "//");
@@ -93,8 +99,7 @@ class OurTemplatesTest {
         String listing = TestImages.run(dir, "jigdo-file", "list-template", "-t", ours[0].toString());
         try (FileChannel ch = FileChannel.open(ours[0])) {
             Template tp = TemplateReader.read(ch);
-            assertEquals(listing, tp.entries().stream().map(e -> TemplateListing.line(e, false))
-                    .collect(Collectors.joining("\n", "", "\n")));
+            assertEquals(listing, TemplateListing.of(tp, false));
             assertTrue(tp.parts().stream().allMatch(p -> p.dataLength() <= TemplateOptions.DEFAULT_DATA_PART_SIZE));
         }
     }
@@ -103,8 +108,8 @@ class OurTemplatesTest {
     @EnumSource(ChecksumKind.class)
     void jigitMkimageRebuildsOurTemplate(ChecksumKind kind) throws Exception {
         TestImages t = TestImages.get();
-        Path dir = Files.createDirectories(t.dir.resolve("ours-jigit-" + kind.label()));
-        Path[] ours = write(t, kind, dir);
+        Path[] ours = writeIn("jigit", kind);
+        Path dir = ours[0].getParent();
         Path out = dir.resolve("rebuilt.iso");
         TestImages.run(dir, "jigit-mkimage", "-j", ours[1].toString(), "-t", ours[0].toString(), "-m",
                 "Tree=" + t.tree.toAbsolutePath() + "/", "-o", out.toString());
@@ -115,8 +120,8 @@ class OurTemplatesTest {
     @EnumSource(ChecksumKind.class)
     void ourMakeImageRebuildsOurTemplateThroughServers(ChecksumKind kind) throws Exception {
         TestImages t = TestImages.get();
-        Path dir = Files.createDirectories(t.dir.resolve("ours-ours-" + kind.label()));
-        Path[] ours = write(t, kind, dir);
+        Path[] ours = writeIn("ours", kind);
+        Path dir = ours[0].getParent();
         Path out = dir.resolve("rebuilt.iso");
         try (RebuildInput in = RebuildInput.open(ours[1], Optional.empty())) {
             MakeImage.image(in, PartSources.none(), out, Progress.NONE);

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -153,9 +152,7 @@ class PeerTemplatesTest {
                     : new String[] {"jigdo-file", "list-template", "-t", p.template.toString()});
             try (FileChannel ch = FileChannel.open(p.template)) {
                 Template t = org.spindelta.jigdo.format.TemplateReader.read(ch);
-                String ours = t.entries().stream().map(e -> TemplateListing.line(e, hex))
-                        .collect(Collectors.joining("\n", "", "\n"));
-                assertEquals(theirs, ours, m + (hex ? " --hex" : ""));
+                assertEquals(theirs, TemplateListing.of(t, hex), m + (hex ? " --hex" : ""));
             }
         }
     }

@@ -30,6 +30,31 @@ public final class FuzzInput {
         return path;
     }
 
+    /** A read of one fuzz input. */
+    @FunctionalInterface
+    public interface Read {
+        void run() throws IOException;
+    }
+
+    /**
+     * The bytes {@code read} allocates on this thread. If the input reached code not run before, loading
+     * it, Jazzer's instrumentation of it and the bootstrap of its string concatenations allocated too
+     * (hundreds of MiB in the first input), so the read is measured again, alone, on a second run.
+     */
+    public static long allocatedBy(Read read) throws IOException {
+        java.lang.management.ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
+        long loaded = classes.getTotalLoadedClassCount();
+        long before = allocatedBytes();
+        read.run();
+        long allocated = allocatedBytes() - before;
+        if (classes.getTotalLoadedClassCount() != loaded) {
+            before = allocatedBytes();
+            read.run();
+            allocated = allocatedBytes() - before;
+        }
+        return allocated;
+    }
+
     /** Bytes the calling thread has allocated since it started. */
     public static long allocatedBytes() {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();

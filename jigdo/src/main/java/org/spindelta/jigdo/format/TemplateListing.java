@@ -11,6 +11,15 @@ import org.apache.commons.codec.binary.Hex;
 public final class TemplateListing {
     private TemplateListing() {}
 
+    /** Every entry's line, each ending in a newline: the whole of {@code jigdo-file list-template}'s output. */
+    public static String of(Template t, boolean hex) {
+        StringBuilder s = new StringBuilder();
+        for (DescEntry e : t.entries()) {
+            s.append(line(e, hex)).append('\n');
+        }
+        return s.toString();
+    }
+
     public static String line(DescEntry e, boolean hex) {
         String kind = e.type().listName();
         if (e.type() == DescEntryType.UNMATCHED) {

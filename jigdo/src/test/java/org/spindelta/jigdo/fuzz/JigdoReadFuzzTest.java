@@ -3,8 +3,6 @@ package org.spindelta.jigdo.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.lang.management.ClassLoadingMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Timeout;
@@ -58,20 +56,14 @@ class JigdoReadFuzzTest {
     @Timeout(TIMEOUT_SECONDS)
     void readTemplateAndJigdo(byte[] input) throws IOException {
         Path file = FuzzInput.write(input, ".template");
-        ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
-        long loaded = classes.getTotalLoadedClassCount();
-        long allocated = readAll(file, input);
-        if (classes.getTotalLoadedClassCount() != loaded) {
-            allocated = readAll(file, input); // the first pass paid for class loading; measure the parsers alone
-        }
+        long allocated = FuzzInput.allocatedBy(() -> readAll(file, input));
         if (allocated > MAX_ALLOCATED_BYTES) {
             throw new AssertionError("reading a " + input.length + "-byte input allocated " + allocated
                     + " bytes, more than " + MAX_ALLOCATED_BYTES);
         }
     }
 
-    private static long readAll(Path file, byte[] input) throws IOException {
-        long before = FuzzInput.allocatedBytes();
+    private static void readAll(Path file, byte[] input) throws IOException {
         try (FileChannel ch = FileChannel.open(file)) {
             Template t = TemplateReader.read(ch);
             StringBuilder listing = new StringBuilder();
@@ -120,6 +112,5 @@ class JigdoReadFuzzTest {
         } catch (SpindeltaException expected) {
             // not a .jigdo file we accept
         }
-        return FuzzInput.allocatedBytes() - before;
     }
 }

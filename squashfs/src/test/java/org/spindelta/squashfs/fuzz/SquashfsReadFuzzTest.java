@@ -2,8 +2,6 @@ package org.spindelta.squashfs.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
-import java.lang.management.ClassLoadingMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Timeout;
 import org.spindelta.core.SpindeltaException;
@@ -51,24 +49,15 @@ class SquashfsReadFuzzTest {
     @Timeout(TIMEOUT_SECONDS)
     void readImage(byte[] input) throws IOException {
         Path file = FuzzInput.write(input, ".sqfs");
-        ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
-        long loaded = classes.getTotalLoadedClassCount();
-        long allocated = readAll(file);
-        if (classes.getTotalLoadedClassCount() != loaded) {
-            // The input reached code not run before: loading it, Jazzer's instrumentation of it and the
-            // bootstrap of its string concatenations allocated too (hundreds of MiB in the first input).
-            // Measure the reader alone, on a second read.
-            allocated = readAll(file);
-        }
+        long allocated = FuzzInput.allocatedBy(() -> readAll(file));
         if (allocated > MAX_ALLOCATED_BYTES) {
             throw new AssertionError("reading a " + input.length + "-byte image allocated " + allocated
                     + " bytes, more than " + MAX_ALLOCATED_BYTES);
         }
     }
 
-    /** Runs every probe on the image in {@code file}; returns the bytes this thread allocated meanwhile. */
-    private static long readAll(Path file) throws IOException {
-        long before = FuzzInput.allocatedBytes();
+    /** Runs every probe on the image in {@code file}. */
+    private static void readAll(Path file) throws IOException {
         try (SquashfsImage image = SquashfsImage.open(file)) {
             ReadProbes.Budget budget = new ReadProbes.Budget();
             for (ReadProbes.Probe probe : ReadProbes.ALL) {
@@ -81,6 +70,5 @@ class SquashfsReadFuzzTest {
         } catch (SpindeltaException expected) {
             // not an image we can open
         }
-        return FuzzInput.allocatedBytes() - before;
     }
 }
