@@ -29,7 +29,7 @@ import org.spindelta.jigdo.format.TemplateReader;
  * <p>Plain {@code mvn verify} replays the files under
  * {@code src/test/resources/org/spindelta/jigdo/fuzz/JigdoReadFuzzTestInputs/readTemplateAndJigdo/}: the
  * seeds in {@code seeds/} (real templates and .jigdo files of jigdo-file, xorriso and genisoimage, made by
- * {@code make-seeds.sh}) and past findings, {@code regression-*}. To fuzz, as CI does for 2 minutes:
+ * {@code make-seeds.sh}) and past findings, {@code regression-*}. To fuzz, as CI does for 1 minute:
  *
  * <pre>
  * JAZZER_FUZZ=1 mvn -pl jigdo -am surefire:test -Dtest=JigdoReadFuzzTest \
@@ -52,7 +52,7 @@ class JigdoReadFuzzTest {
 
     static final int TIMEOUT_SECONDS = 10;
 
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "1m")
     @Timeout(TIMEOUT_SECONDS)
     void readTemplateAndJigdo(byte[] input) throws IOException {
         Path file = FuzzInput.write(input, ".template");
