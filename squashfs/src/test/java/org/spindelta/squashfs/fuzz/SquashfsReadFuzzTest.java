@@ -2,12 +2,10 @@ package org.spindelta.squashfs.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
-import java.lang.management.ClassLoadingMXBean;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Timeout;
 import org.spindelta.core.SpindeltaException;
+import org.spindelta.core.testing.FuzzInput;
 import org.spindelta.squashfs.read.SquashfsImage;
 
 /**
@@ -50,25 +48,16 @@ class SquashfsReadFuzzTest {
     @FuzzTest(maxDuration = "3m")
     @Timeout(TIMEOUT_SECONDS)
     void readImage(byte[] input) throws IOException {
-        Path file = ImageFile.write(input);
-        ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
-        long loaded = classes.getTotalLoadedClassCount();
-        long allocated = readAll(file);
-        if (classes.getTotalLoadedClassCount() != loaded) {
-            // The input reached code not run before: loading it, Jazzer's instrumentation of it and the
-            // bootstrap of its string concatenations allocated too (hundreds of MiB in the first input).
-            // Measure the reader alone, on a second read.
-            allocated = readAll(file);
-        }
+        Path file = FuzzInput.write(input, ".sqfs");
+        long allocated = FuzzInput.allocatedBy(() -> readAll(file));
         if (allocated > MAX_ALLOCATED_BYTES) {
             throw new AssertionError("reading a " + input.length + "-byte image allocated " + allocated
                     + " bytes, more than " + MAX_ALLOCATED_BYTES);
         }
     }
 
-    /** Runs every probe on the image in {@code file}; returns the bytes this thread allocated meanwhile. */
-    private static long readAll(Path file) throws IOException {
-        long before = allocatedBytes();
+    /** Runs every probe on the image in {@code file}. */
+    private static void readAll(Path file) throws IOException {
         try (SquashfsImage image = SquashfsImage.open(file)) {
             ReadProbes.Budget budget = new ReadProbes.Budget();
             for (ReadProbes.Probe probe : ReadProbes.ALL) {
@@ -80,31 +69,6 @@ class SquashfsReadFuzzTest {
             }
         } catch (SpindeltaException expected) {
             // not an image we can open
-        }
-        return allocatedBytes() - before;
-    }
-
-    private static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
-    }
-
-    /** The one file per JVM that inputs are written to: in /dev/shm when there is one, so in memory. */
-    static final class ImageFile {
-        private static Path path;
-
-        private ImageFile() {
-        }
-
-        static synchronized Path write(byte[] input) throws IOException {
-            if (path == null) {
-                Path shm = Path.of("/dev/shm");
-                Path dir = Files.isDirectory(shm) && Files.isWritable(shm) ? shm
-                        : Path.of(System.getProperty("java.io.tmpdir"));
-                path = Files.createTempFile(dir, "spindelta-fuzz-", ".sqfs");
-                path.toFile().deleteOnExit();
-            }
-            Files.write(path, input);
-            return path;
         }
     }
 }
