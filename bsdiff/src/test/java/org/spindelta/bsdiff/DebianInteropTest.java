@@ -35,6 +35,7 @@ import org.spindelta.bsdiff.format.PatchFormat;
 import org.spindelta.bsdiff.generate.BsDiff;
 import org.spindelta.bsdiff.generate.DiffOptions;
 import org.spindelta.bsdiff.generate.DiffSummary;
+import org.spindelta.core.NonClosingOutputStream;
 import org.spindelta.core.Progress;
 
 /**
@@ -179,7 +180,7 @@ class DebianInteropTest {
             System.arraycopy("ENDSLEY/BSDIFF43".getBytes(StandardCharsets.US_ASCII), 0, header, 0, 16);
             offtout(newSize, header, 16);
             file.write(header);
-            try (BZip2CompressorOutputStream bz = new BZip2CompressorOutputStream(new NonClosing(file), 9)) {
+            try (BZip2CompressorOutputStream bz = new BZip2CompressorOutputStream(new NonClosingOutputStream(file), 9)) {
                 long newPos = 0;
                 while (newPos < newSize) {
                     byte[] triple = ctrl.readNBytes(24);
@@ -224,23 +225,6 @@ class DebianInteropTest {
         }
         if (x < 0) {
             b[off + 7] |= (byte) 0x80;
-        }
-    }
-
-    /** Lets the bzip2 stream finish without closing the file it shares with the header. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.spindelta.core.NonClosingOutputStream;
 import org.spindelta.squashfs.chunk.Chunk;
 import org.spindelta.squashfs.chunk.ChunkKind;
 import org.spindelta.squashfs.chunk.ChunkMap;
@@ -115,7 +116,7 @@ final class SqfsChunksCommand implements Callable<Integer> {
 
     private void json(ChunkMap map) throws IOException {
         var s = map.image().superBlock();
-        try (JsonGenerator g = new JsonFactory().createGenerator(new NonClosing(stdout), JsonEncoding.UTF8)) {
+        try (JsonGenerator g = new JsonFactory().createGenerator(new NonClosingOutputStream(stdout), JsonEncoding.UTF8)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeStringField("image", image.toString());
@@ -163,22 +164,5 @@ final class SqfsChunksCommand implements Callable<Integer> {
             g.writeRaw('\n');
         }
         stdout.flush();
-    }
-
-    /** Lets the generator close without closing standard output. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 }

@@ -1,7 +1,6 @@
 package org.spindelta.core;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -14,7 +13,6 @@ import org.apache.commons.codec.binary.Hex;
 public final class Sha256 {
     /** Digest length in bytes. */
     public static final int LENGTH = 32;
-    private static final int READ_BUFFER = 1 << 20;
 
     private Sha256() {}
 
@@ -34,23 +32,7 @@ public final class Sha256 {
 
     /** Hashes {@code length} bytes of {@code channel} from {@code position}, reporting progress. */
     public static byte[] of(FileChannel channel, long position, long length, Progress progress) throws IOException {
-        MessageDigest md = newDigest();
-        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(READ_BUFFER, Math.max(1, length)));
-        long done = 0;
-        while (done < length) {
-            buf.clear();
-            buf.limit((int) Math.min(buf.capacity(), length - done));
-            int n = channel.read(buf, position + done);
-            if (n < 0) {
-                throw new CorruptInputException("file ended at byte " + (position + done) + " while hashing "
-                        + length + " bytes from " + position);
-            }
-            buf.flip();
-            md.update(buf);
-            done += n;
-            progress.advance(n);
-        }
-        return md.digest();
+        return FileDigest.of(channel, position, length, newDigest(), progress);
     }
 
     /** Hashes a whole file. */

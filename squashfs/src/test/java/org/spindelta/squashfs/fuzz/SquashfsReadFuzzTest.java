@@ -4,10 +4,10 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Timeout;
 import org.spindelta.core.SpindeltaException;
+import org.spindelta.core.testing.FuzzInput;
 import org.spindelta.squashfs.read.SquashfsImage;
 
 /**
@@ -50,7 +50,7 @@ class SquashfsReadFuzzTest {
     @FuzzTest(maxDuration = "3m")
     @Timeout(TIMEOUT_SECONDS)
     void readImage(byte[] input) throws IOException {
-        Path file = ImageFile.write(input);
+        Path file = FuzzInput.write(input, ".sqfs");
         ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
         long loaded = classes.getTotalLoadedClassCount();
         long allocated = readAll(file);
@@ -68,7 +68,7 @@ class SquashfsReadFuzzTest {
 
     /** Runs every probe on the image in {@code file}; returns the bytes this thread allocated meanwhile. */
     private static long readAll(Path file) throws IOException {
-        long before = allocatedBytes();
+        long before = FuzzInput.allocatedBytes();
         try (SquashfsImage image = SquashfsImage.open(file)) {
             ReadProbes.Budget budget = new ReadProbes.Budget();
             for (ReadProbes.Probe probe : ReadProbes.ALL) {
@@ -81,30 +81,6 @@ class SquashfsReadFuzzTest {
         } catch (SpindeltaException expected) {
             // not an image we can open
         }
-        return allocatedBytes() - before;
-    }
-
-    private static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
-    }
-
-    /** The one file per JVM that inputs are written to: in /dev/shm when there is one, so in memory. */
-    static final class ImageFile {
-        private static Path path;
-
-        private ImageFile() {
-        }
-
-        static synchronized Path write(byte[] input) throws IOException {
-            if (path == null) {
-                Path shm = Path.of("/dev/shm");
-                Path dir = Files.isDirectory(shm) && Files.isWritable(shm) ? shm
-                        : Path.of(System.getProperty("java.io.tmpdir"));
-                path = Files.createTempFile(dir, "spindelta-fuzz-", ".sqfs");
-                path.toFile().deleteOnExit();
-            }
-            Files.write(path, input);
-            return path;
-        }
+        return FuzzInput.allocatedBytes() - before;
     }
 }

@@ -1,0 +1,21 @@
+package org.spindelta.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code spindelta jigdo ...}: jigdo template commands; the work is in the subcommands. */
+@Command(name = "jigdo", mixinStandardHelpOptions = true,
+        description = "Rebuild, verify and list jigdo images and templates (jigdo-file, xorriso/libjte and "
+                + "genisoimage formats 1.x and 2.0).",
+        subcommands = {JigdoMakeImageCommand.class, JigdoVerifyCommand.class, JigdoLsCommand.class})
+final class JigdoCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+}

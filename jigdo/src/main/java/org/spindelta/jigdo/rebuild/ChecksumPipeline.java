@@ -1,0 +1,178 @@
+package org.spindelta.jigdo.rebuild;
+
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.spindelta.core.Sha256;
+import org.spindelta.core.SpindeltaException;
+import org.spindelta.core.VerificationException;
+import org.spindelta.jigdo.format.ChecksumKind;
+
+/**
+ * Checksums the image being built on two more threads, so reading, writing and hashing overlap: the
+ * building thread fills a buffer, writes it out and hands it here; one thread adds it to the image's
+ * digest, another to the current part's (every matched byte is hashed twice, once for its part and once
+ * for the image, which is why one hashing thread was the bottleneck) and checks each part's checksum at
+ * its end. A buffer returns to the pool when both are done with it. With {@value #BUFFERS} buffers of
+ * {@value #BUFFER_SIZE} bytes in flight, memory is 16 MiB.
+ */
+final class ChecksumPipeline implements AutoCloseable {
+    static final int BUFFERS = 16;
+    /** 1 MiB: large enough for sequential disk reads, small enough that several overlap well. */
+    static final int BUFFER_SIZE = 1 << 20;
+
+    private sealed interface Task {}
+
+    /** {@code users} counts the threads still to hash it; the last one frees the buffer. */
+    private record Chunk(byte[] buffer, int length, AtomicInteger users) implements Task {}
+
+    private record PartEnd(byte[] expected, String what) implements Task {}
+
+    private record Finish() implements Task {}
+
+    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
+    private final BlockingQueue<Task> imageTasks = new ArrayBlockingQueue<>(BUFFERS + 2);
+    private final BlockingQueue<Task> partTasks = new ArrayBlockingQueue<>(2 * BUFFERS + 2);
+    private final ChecksumKind kind;
+    private final Thread imageWorker;
+    private final Thread partWorker;
+    private volatile SpindeltaException failure;
+    private volatile Throwable crash;
+    private volatile byte[] imageDigest;
+
+    ChecksumPipeline(ChecksumKind kind) {
+        this.kind = kind;
+        for (int i = 0; i < BUFFERS; i++) {
+            free.add(new byte[BUFFER_SIZE]);
+        }
+        imageWorker = start("jigdo-image-checksum", () -> hashImage(kind.newDigest()));
+        partWorker = start("jigdo-part-checksum", () -> hashParts(kind.newDigest()));
+    }
+
+    private Thread start(String name, Runnable work) {
+        Thread t = new Thread(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException | Error e) {
+                crash = e;
+                free.clear();
+                for (int i = 0; i < BUFFERS; i++) {
+                    free.add(new byte[0]); // unblock take(); check() then reports the crash
+                }
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** A free buffer of {@value #BUFFER_SIZE} bytes; blocks while all are in flight. */
+    byte[] take() throws SpindeltaException {
+        check();
+        try {
+            return free.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SpindeltaException("interrupted");
+        }
+    }
+
+    /** Hashes {@code length} bytes of {@code buffer} into the image, and into the current part if {@code part}. */
+    void submit(byte[] buffer, int length, boolean part) throws SpindeltaException {
+        Chunk c = new Chunk(buffer, length, new AtomicInteger(part ? 2 : 1));
+        if (part) {
+            put(partTasks, c);
+        }
+        put(imageTasks, c);
+    }
+
+    /** The current part ends: its checksum must be {@code expected}; {@code what} names it in the error. */
+    void endPart(byte[] expected, String what) throws SpindeltaException {
+        put(partTasks, new PartEnd(expected, what));
+    }
+
+    /**
+     * Waits for all hashing and returns the image's checksum.
+     *
+     * @throws VerificationException if a part's checksum was wrong
+     */
+    byte[] finish() throws SpindeltaException {
+        put(partTasks, new Finish());
+        put(imageTasks, new Finish());
+        try {
+            partWorker.join();
+            imageWorker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SpindeltaException("interrupted");
+        }
+        check();
+        return imageDigest;
+    }
+
+    /** Throws the first failure a worker found. */
+    void check() throws SpindeltaException {
+        if (crash != null) {
+            throw new IllegalStateException("checksum thread failed", crash);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void put(BlockingQueue<Task> queue, Task t) throws SpindeltaException {
+        check();
+        try {
+            queue.put(t);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SpindeltaException("interrupted");
+        }
+    }
+
+    private void release(Chunk c) {
+        if (c.users().decrementAndGet() == 0) {
+            free.add(c.buffer());
+        }
+    }
+
+    private void hashImage(MessageDigest image) {
+        try {
+            for (Task t = imageTasks.take(); !(t instanceof Finish); t = imageTasks.take()) {
+                Chunk c = (Chunk) t;
+                image.update(c.buffer(), 0, c.length());
+                release(c);
+            }
+            imageDigest = image.digest();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void hashParts(MessageDigest part) {
+        try {
+            for (Task t = partTasks.take(); !(t instanceof Finish); t = partTasks.take()) {
+                if (t instanceof Chunk c) {
+                    part.update(c.buffer(), 0, c.length());
+                    release(c);
+                } else if (t instanceof PartEnd e) {
+                    byte[] got = part.digest();
+                    if (!Arrays.equals(got, e.expected()) && failure == null) {
+                        failure = new VerificationException(e.what() + " has " + kind.label() + " " + Sha256.hex(got)
+                                + " but the template wants " + Sha256.hex(e.expected()));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        imageWorker.interrupt();
+        partWorker.interrupt();
+    }
+}

@@ -1,0 +1,183 @@
+package org.spindelta.jigdo.rebuild;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.spindelta.core.ChannelInput;
+import org.spindelta.core.CorruptInputException;
+import org.spindelta.core.InputFile;
+import org.spindelta.core.Progress;
+import org.spindelta.core.Sha256;
+import org.spindelta.core.VerificationException;
+import org.spindelta.jigdo.format.DataPartReader;
+import org.spindelta.jigdo.format.DescEntry;
+import org.spindelta.jigdo.format.DescEntryType;
+import org.spindelta.jigdo.format.Template;
+
+/**
+ * Builds an image, or a byte range of it, from a template and the part files a {@link PartLocator}
+ * found. Streaming: DESC entries in order, unmatched bytes decompressed part by part, part files read
+ * sequentially in 1 MiB buffers; the image and each part are checksummed on two more threads
+ * ({@link ChecksumPipeline}) while the next buffer is read and written. Memory is about 16 MiB whatever
+ * the image size.
+ */
+public final class ImageAssembler {
+    private ImageAssembler() {}
+
+    /** The image built: its length and checksum (verified against the template's). */
+    public record Result(long length, byte[] checksum) {}
+
+    /** The parts the whole image needs. */
+    public static Set<PartKey> needed(Template t) {
+        return needed(t, new ByteRange(0, Math.max(0, t.imageLength() - 1)));
+    }
+
+    /** The parts the bytes of {@code range} need. */
+    public static Set<PartKey> needed(Template t, ByteRange range) {
+        Set<PartKey> keys = new LinkedHashSet<>();
+        if (t.imageLength() == 0) {
+            return keys;
+        }
+        for (int i = t.entryAt(range.first()); i < t.entryCount(); i++) {
+            DescEntry e = t.entry(i);
+            if (e.type().isImageInfo()) {
+                continue;
+            }
+            if (e.imageOffset() > range.last()) {
+                break;
+            }
+            if (e.type().isMatched()) {
+                keys.add(PartKey.of(e));
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * Writes the whole image to {@code out} from its current position, checking every part's checksum
+     * and the image's.
+     *
+     * @throws VerificationException if a part or the image does not have the template's checksum
+     * @throws CorruptInputException if the template's data does not decompress, or a part file changed size
+     */
+    public static Result assemble(FileChannel template, Template t, Map<PartKey, Path> parts, FileChannel out,
+            Progress progress) throws IOException {
+        progress.start("make-image", t.imageLength());
+        try (ChecksumPipeline sums = new ChecksumPipeline(t.checksumKind());
+                DataPartReader data = new DataPartReader(template, t)) {
+            data.seek(0);
+            for (DescEntry e : t.entries()) {
+                if (e.type() == DescEntryType.UNMATCHED) {
+                    for (long done = 0; done < e.length(); ) {
+                        byte[] buf = sums.take();
+                        int n = (int) Math.min(buf.length, e.length() - done);
+                        data.readFully(buf, 0, n);
+                        writeFully(out, buf, n);
+                        sums.submit(buf, n, false);
+                        done += n;
+                        progress.advance(n);
+                    }
+                } else if (e.type().isMatched()) {
+                    Path file = parts.get(PartKey.of(e));
+                    try (FileChannel in = openPart(file, e)) {
+                        for (long done = 0; done < e.length(); ) {
+                            byte[] buf = sums.take();
+                            int n = (int) Math.min(buf.length, e.length() - done);
+                            ChannelInput.readFully(in, done, buf, 0, n, "part " + file);
+                            writeFully(out, buf, n);
+                            sums.submit(buf, n, true);
+                            done += n;
+                            progress.advance(n);
+                        }
+                    }
+                    sums.endPart(e.checksum(), "part " + file + " (image bytes " + e.imageOffset() + "-"
+                            + (e.imageEnd() - 1) + ")");
+                }
+            }
+            byte[] sum = sums.finish();
+            DescEntry info = t.imageInfo();
+            if (!Sha256.equal(sum, info.checksum())) {
+                throw new VerificationException("the rebuilt image has " + t.checksumKind().label() + " "
+                        + Sha256.hex(sum) + " but the template says " + Sha256.hex(info.checksum()));
+            }
+            return new Result(t.imageLength(), sum);
+        }
+    }
+
+    /**
+     * Writes exactly the image bytes {@code range} to {@code out}, touching only the DESC entries and DATA
+     * parts that hold them. Part files are checked for their length only: their checksums, and the image's,
+     * cover whole files.
+     *
+     * @throws IllegalArgumentException if the range ends past the image
+     */
+    public static void writeRange(FileChannel template, Template t, Map<PartKey, Path> parts, ByteRange range,
+            WritableByteChannel out, Progress progress) throws IOException {
+        range.checkWithin(t.imageLength());
+        progress.start("range", range.length());
+        byte[] buf = new byte[ChecksumPipeline.BUFFER_SIZE];
+        long end = range.last() + 1;
+        long dataPos = -1;
+        try (DataPartReader data = new DataPartReader(template, t)) {
+            for (int i = t.entryAt(range.first()); i < t.entryCount(); i++) {
+                DescEntry e = t.entry(i);
+                if (e.type().isImageInfo() || e.length() == 0) {
+                    continue;
+                }
+                if (e.imageOffset() >= end) {
+                    break;
+                }
+                long from = Math.max(range.first(), e.imageOffset());
+                long to = Math.min(end, e.imageEnd());
+                if (e.type() == DescEntryType.UNMATCHED) {
+                    long at = t.dataOffset(i) + (from - e.imageOffset());
+                    if (at != dataPos) {
+                        data.seek(at);
+                    }
+                    for (long p = from; p < to; ) {
+                        int n = (int) Math.min(buf.length, to - p);
+                        data.readFully(buf, 0, n);
+                        writeFully(out, buf, n);
+                        p += n;
+                        progress.advance(n);
+                    }
+                    dataPos = at + (to - from);
+                } else {
+                    Path file = parts.get(PartKey.of(e));
+                    try (FileChannel in = openPart(file, e)) {
+                        for (long p = from; p < to; ) {
+                            int n = (int) Math.min(buf.length, to - p);
+                            ChannelInput.readFully(in, p - e.imageOffset(), buf, 0, n, "part " + file);
+                            writeFully(out, buf, n);
+                            p += n;
+                            progress.advance(n);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static FileChannel openPart(Path file, DescEntry e) throws IOException {
+        FileChannel in = InputFile.open(file, "part");
+        if (in.size() != e.length()) {
+            long size = in.size();
+            in.close();
+            throw new CorruptInputException("part " + file + " has " + size + " bytes; the template needs "
+                    + e.length() + " at image offset " + e.imageOffset());
+        }
+        return in;
+    }
+
+    private static void writeFully(WritableByteChannel out, byte[] b, int n) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(b, 0, n);
+        while (bb.hasRemaining()) {
+            out.write(bb);
+        }
+    }
+}

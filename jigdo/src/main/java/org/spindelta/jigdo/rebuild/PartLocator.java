@@ -1,0 +1,235 @@
+package org.spindelta.jigdo.rebuild;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.spindelta.core.CorruptInputException;
+import org.spindelta.core.FileDigest;
+import org.spindelta.core.Progress;
+import org.spindelta.jigdo.format.ChecksumKind;
+import org.spindelta.jigdo.format.JigdoBase64;
+import org.spindelta.jigdo.format.JigdoFile;
+
+/**
+ * Finds a local file for each part a template needs, before anything is written:
+ *
+ * <ol>
+ *   <li>through the {@code .jigdo} file: each {@code [Parts]} location ({@code Label:path}, expanded
+ *       through {@code --source LABEL=DIR} and then the file's {@code [Servers]}, labels referring to
+ *       labels included; {@code file:} URIs), taking the first regular file of the right size. A part
+ *       missing from {@code [Parts]} is looked up as {@code MD5Sum:<b64>} / {@code SHA256Sum:<b64>}, as
+ *       jigdo does;
+ *   <li>then among the files of the {@code --source} directories and files with the right size: the only
+ *       one, or, when several share a size, the one with the right checksum.
+ * </ol>
+ *
+ * A found file is verified by checksum while the image is built ({@link ImageAssembler}); only size
+ * clashes are hashed here. Paths from the {@code .jigdo} file may not climb out of their label's
+ * directory ({@code ..}). Remote URIs are left to the network side.
+ */
+public final class PartLocator {
+    /** Labels may refer to labels; deeper than this is a loop (jigdo: "undefined behaviour"). */
+    static final int MAX_LABEL_DEPTH = 16;
+
+    private final ChecksumKind kind;
+    private final Optional<JigdoFile> jigdo;
+    private final Path jigdoDir;
+    private final PartSources sources;
+
+    /**
+     * @param jigdoDir what relative {@code file:} locations in the {@code .jigdo} file are relative to: its
+     *     directory
+     */
+    public PartLocator(ChecksumKind kind, Optional<JigdoFile> jigdo, Path jigdoDir, PartSources sources) {
+        this.kind = kind;
+        this.jigdo = jigdo;
+        this.jigdoDir = jigdoDir;
+        this.sources = sources;
+    }
+
+    /**
+     * A file for each of {@code needed}.
+     *
+     * @throws MissingPartsException listing every part found nowhere
+     */
+    public Map<PartKey, Path> locate(Collection<PartKey> needed, Progress progress) throws IOException {
+        Map<PartKey, Path> found = new LinkedHashMap<>();
+        Map<String, List<String>> parts = jigdo.isPresent() ? jigdo.get().parts() : Map.of();
+        Map<String, List<JigdoFile.Server>> servers = jigdo.isPresent() ? jigdo.get().servers() : Map.of();
+        List<PartKey> rest = new ArrayList<>();
+        for (PartKey k : Set.copyOf(needed).stream().sorted((a, b) -> a.checksum().compareTo(b.checksum())).toList()) {
+            Path p = null;
+            for (String location : locations(k, parts)) {
+                p = fileAt(location, k.length(), servers);
+                if (p != null) {
+                    break;
+                }
+            }
+            if (p != null) {
+                found.put(k, p);
+            } else {
+                rest.add(k);
+            }
+        }
+        if (!rest.isEmpty() && (!sources.directories().isEmpty() || !sources.files().isEmpty())) {
+            searchSources(rest, found, progress);
+        }
+        List<String> missing = new ArrayList<>();
+        for (PartKey k : needed) {
+            if (!found.containsKey(k)) {
+                List<String> at = parts.getOrDefault(k.checksum(), List.of());
+                missing.add((at.isEmpty() ? kind.partLabel() + ":" + k.checksum() : String.join(" or ", at))
+                        + " (" + k.length() + " bytes)");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new MissingPartsException(missing.stream().distinct().sorted().toList());
+        }
+        return found;
+    }
+
+    private List<String> locations(PartKey k, Map<String, List<String>> parts) {
+        List<String> at = new ArrayList<>(parts.getOrDefault(k.checksum(), List.of()));
+        at.add(kind.partLabel() + ":" + k.checksum());
+        return at;
+    }
+
+    /** The local file a {@code .jigdo} location names, if it exists with {@code length} bytes. */
+    private Path fileAt(String location, long length, Map<String, List<JigdoFile.Server>> servers)
+            throws CorruptInputException {
+        for (Path p : expand(location, servers, 0)) {
+            if (Files.isRegularFile(p) && size(p) == length) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private List<Path> expand(String location, Map<String, List<JigdoFile.Server>> servers, int depth)
+            throws CorruptInputException {
+        if (depth > MAX_LABEL_DEPTH) {
+            throw new CorruptInputException(".jigdo [Servers] labels nest deeper than " + MAX_LABEL_DEPTH
+                    + " expanding '" + location + "' (a loop?)");
+        }
+        Optional<Path> local = localFile(location);
+        if (local.isPresent()) {
+            return List.of(local.get());
+        }
+        int colon = location.indexOf(':');
+        if (colon <= 0) {
+            return List.of();
+        }
+        String label = location.substring(0, colon);
+        String path = location.substring(colon + 1);
+        if (!safeRelative(path)) {
+            return List.of();
+        }
+        List<Path> out = new ArrayList<>();
+        for (Path dir : sources.labels().getOrDefault(label, List.of())) {
+            out.add(dir.resolve(path));
+        }
+        for (JigdoFile.Server s : servers.getOrDefault(label, List.of())) {
+            for (Path base : expand(s.location(), servers, depth + 1)) {
+                out.add(path.isEmpty() ? base : Path.of(base.toString() + (base.toString().endsWith("/") ? "" : "/") + path));
+            }
+        }
+        return out;
+    }
+
+    /** A {@code file:} URI's path: {@code file:rel/}, {@code file:/abs/}, {@code file:///abs/}. */
+    private Optional<Path> localFile(String location) {
+        if (!location.startsWith("file:")) {
+            return Optional.empty();
+        }
+        String p = location.substring("file:".length());
+        if (p.startsWith("//")) {
+            p = p.substring(2);
+        }
+        return Optional.of(p.startsWith("/") ? Path.of(p) : jigdoDir.resolve(p));
+    }
+
+    private static boolean safeRelative(String path) {
+        if (path.startsWith("/")) {
+            return false;
+        }
+        for (String seg : path.split("/")) {
+            if (seg.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void searchSources(List<PartKey> rest, Map<PartKey, Path> found, Progress progress) throws IOException {
+        Map<Long, List<PartKey>> bySize = new HashMap<>();
+        for (PartKey k : rest) {
+            bySize.computeIfAbsent(k.length(), s -> new ArrayList<>()).add(k);
+        }
+        Map<Long, List<Path>> candidates = new HashMap<>();
+        for (Path f : sources.files()) {
+            long s = size(f);
+            if (bySize.containsKey(s)) {
+                candidates.computeIfAbsent(s, x -> new ArrayList<>()).add(f);
+            }
+        }
+        for (Path dir : sources.directories()) {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile() && bySize.containsKey(attrs.size())) {
+                        candidates.computeIfAbsent(attrs.size(), x -> new ArrayList<>()).add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE; // unreadable entries are simply not candidates
+                }
+            });
+        }
+        for (Map.Entry<Long, List<PartKey>> e : bySize.entrySet()) {
+            List<Path> files = candidates.getOrDefault(e.getKey(), List.of());
+            List<PartKey> keys = e.getValue();
+            if (files.size() == 1 && keys.size() == 1) {
+                found.put(keys.get(0), files.get(0)); // verified while the image is built
+                continue;
+            }
+            for (Path f : files) {
+                String sum = JigdoBase64.encode(checksum(f, progress));
+                for (PartKey k : keys) {
+                    if (k.checksum().equals(sum)) {
+                        found.putIfAbsent(k, f);
+                    }
+                }
+            }
+        }
+    }
+
+    private byte[] checksum(Path f, Progress progress) throws IOException {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            return FileDigest.of(ch, 0, ch.size(), kind.newDigest(), progress);
+        }
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}

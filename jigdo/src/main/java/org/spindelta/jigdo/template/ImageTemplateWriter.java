@@ -1,0 +1,79 @@
+package org.spindelta.jigdo.template;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import org.spindelta.core.ChannelInput;
+import org.spindelta.core.CorruptInputException;
+import org.spindelta.core.Progress;
+import org.spindelta.jigdo.format.Rsync64Sum;
+import org.spindelta.jigdo.format.TemplateFormat;
+
+/**
+ * Writes a template for an image file from its {@link ImageLayout}, in one sequential read of the image:
+ * unmatched pieces are copied into the template; matched pieces are checksummed (their rsync64 head sum
+ * and MD5 or SHA-256) from the image's own bytes; the whole image is checksummed for the image-info
+ * entry. The result carries the {@code [Parts]} lines for {@link JigdoFileWriter}.
+ */
+public final class ImageTemplateWriter {
+    /** Read size: large sequential reads keep the disk streaming. */
+    private static final int BUFFER = 4 << 20;
+
+    private ImageTemplateWriter() {}
+
+    /**
+     * What was written.
+     *
+     * @param summary the template's sizes and checksums
+     * @param parts one line per matched piece, in image order, with its checksum
+     */
+    public record Result(TemplateSummary summary, List<PartLine> parts) {}
+
+    /**
+     * Writes the template of the image in {@code image} laid out as {@code layout} to {@code out}.
+     *
+     * @throws CorruptInputException if the image's length differs from the layout's
+     */
+    public static Result write(FileChannel image, ImageLayout layout, OutputStream out, TemplateOptions options,
+            Progress progress) throws IOException {
+        if (image.size() != layout.imageLength()) {
+            throw new CorruptInputException("image is " + image.size() + " bytes but its layout describes "
+                    + layout.imageLength());
+        }
+        progress.start("template", layout.imageLength());
+        MessageDigest imageSum = options.checksum().newDigest();
+        MessageDigest partSum = options.checksum().newDigest();
+        List<PartLine> lines = new ArrayList<>();
+        byte[] buf = new byte[(int) Math.min(BUFFER, Math.max(TemplateFormat.DEFAULT_BLOCK_LENGTH, layout.imageLength()))];
+        try (TemplateWriter w = TemplateWriter.open(out, options)) {
+            for (ImagePiece p : layout.pieces()) {
+                Rsync64Sum rsync = new Rsync64Sum();
+                long done = 0;
+                while (done < p.length()) {
+                    int n = (int) Math.min(buf.length, p.length() - done);
+                    ChannelInput.readFully(image, p.offset() + done, buf, 0, n, "image");
+                    imageSum.update(buf, 0, n);
+                    if (p instanceof ImagePiece.Matched) {
+                        partSum.update(buf, 0, n);
+                        if (done < TemplateFormat.DEFAULT_BLOCK_LENGTH) {
+                            rsync.update(buf, 0, (int) Math.min(n, TemplateFormat.DEFAULT_BLOCK_LENGTH - done));
+                        }
+                    } else {
+                        w.unmatched(buf, 0, n);
+                    }
+                    done += n;
+                    progress.advance(n);
+                }
+                if (p instanceof ImagePiece.Matched m) {
+                    byte[] sum = partSum.digest();
+                    w.matched(m.length(), rsync.toBytes(), sum);
+                    lines.add(new PartLine(sum, m.location()));
+                }
+            }
+            return new Result(w.finish(imageSum.digest()), lines);
+        }
+    }
+}
