@@ -98,46 +98,65 @@ public final class MakeTemplate {
             }
             CandidateIndex candidates = CandidateIndex.scan(o.labels(), o.minSize(), o.excludes());
             List<MatchRegion> regions = IsoMatcher.regions(iso.files(), candidates, o.minSize());
-            Map<Path, byte[]> sums = candidateSums(regions, o);
+            // candidates are checksummed while the image is read: the two reads overlap on separate cores
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, o.threads() - 1), r -> {
+                Thread t = new Thread(r, "jigdo-candidate-sum");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                return write(ch, image, jigdoOut, templateOut, o, progress, iso, candidates, regions,
+                        candidateSums(regions, o, pool));
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
 
-            Set<MatchRegion> dropped = new HashSet<>();
-            while (true) {
-                List<MatchRegion> kept = regions.stream().filter(r -> !dropped.contains(r)).toList();
-                List<ImagePiece.Matched> matched = new ArrayList<>();
-                for (MatchRegion r : kept) {
-                    matched.add(new ImagePiece.Matched(r.offset(), r.length(), r.candidates().get(0).location()));
+    private static Result write(FileChannel ch, Path image, Path jigdoOut, Path templateOut, Options o,
+            Progress progress, IsoImage iso, CandidateIndex candidates, List<MatchRegion> regions,
+            Map<Path, Future<byte[]>> pending) throws IOException {
+        Map<Path, byte[]> sums = null;
+        Set<MatchRegion> dropped = new HashSet<>();
+        while (true) {
+            List<MatchRegion> kept = regions.stream().filter(r -> !dropped.contains(r)).toList();
+            List<ImagePiece.Matched> matched = new ArrayList<>();
+            for (MatchRegion r : kept) {
+                matched.add(new ImagePiece.Matched(r.offset(), r.length(), r.candidates().get(0).location()));
+            }
+            ImageLayout layout = ImageLayout.of(ch.size(), matched);
+            try (StagedOutput t = StagedOutput.create(templateOut)) {
+                OutputStream out = Channels.newOutputStream(t.channel());
+                ImageTemplateWriter.Result w = ImageTemplateWriter.write(ch, layout, new NonClosingOutputStream(out),
+                        o.template(), progress);
+                out.flush();
+                if (sums == null) {
+                    sums = join(pending);
                 }
-                ImageLayout layout = ImageLayout.of(ch.size(), matched);
-                try (StagedOutput t = StagedOutput.create(templateOut)) {
-                    OutputStream out = Channels.newOutputStream(t.channel());
-                    ImageTemplateWriter.Result w = ImageTemplateWriter.write(ch, layout, new NonClosingOutputStream(out),
-                            o.template(), progress);
-                    out.flush();
-                    // each region's bytes in the image against its candidates, the likeliest first
-                    List<PartLine> parts = new ArrayList<>();
-                    for (int i = 0; i < kept.size(); i++) {
-                        byte[] imageSum = w.parts().get(i).checksum();
-                        Candidate c = firstWithSum(kept.get(i), imageSum, sums);
-                        if (c == null) {
-                            dropped.add(kept.get(i));
-                        } else {
-                            parts.add(new PartLine(imageSum, c.location()));
-                        }
+                // each region's bytes in the image against its candidates, the likeliest first
+                List<PartLine> parts = new ArrayList<>();
+                for (int i = 0; i < kept.size(); i++) {
+                    byte[] imageSum = w.parts().get(i).checksum();
+                    Candidate c = firstWithSum(kept.get(i), imageSum, sums);
+                    if (c == null) {
+                        dropped.add(kept.get(i));
+                    } else {
+                        parts.add(new PartLine(imageSum, c.location()));
                     }
-                    if (parts.size() < kept.size()) {
-                        continue; // written again without the regions no candidate matched
-                    }
-                    try (StagedOutput j = StagedOutput.create(jigdoOut)) {
-                        OutputStream jo = Channels.newOutputStream(j.channel());
-                        JigdoFileWriter.write(description(image, jigdoOut, templateOut, w.summary(), parts, o), jo,
-                                o.gzipJigdo(), o.template().creator());
-                        jo.flush();
-                        t.commit();
-                        j.commit();
-                    }
-                    return new Result(w.summary(), iso.files().size(), candidates.count(), kept.size(),
-                            dropped.size());
                 }
+                if (parts.size() < kept.size()) {
+                    continue; // written again without the regions no candidate matched
+                }
+                try (StagedOutput j = StagedOutput.create(jigdoOut)) {
+                    OutputStream jo = Channels.newOutputStream(j.channel());
+                    JigdoFileWriter.write(description(image, jigdoOut, templateOut, w.summary(), parts, o), jo,
+                            o.gzipJigdo(), o.template().creator());
+                    jo.flush();
+                    t.commit();
+                    j.commit();
+                }
+                return new Result(w.summary(), iso.files().size(), candidates.count(), kept.size(),
+                        dropped.size());
             }
         }
     }
@@ -164,36 +183,34 @@ public final class MakeTemplate {
         return null;
     }
 
-    /** The checksum of every candidate of every region: from the lists where they have it, else read. */
-    private static Map<Path, byte[]> candidateSums(List<MatchRegion> regions, Options o) throws IOException {
+    /** The checksum of every candidate of every region: from the lists where they have it, else read on {@code pool}. */
+    private static Map<Path, Future<byte[]>> candidateSums(List<MatchRegion> regions, Options o, ExecutorService pool) {
         ChecksumKind kind = o.template().checksum();
-        Map<Path, byte[]> sums = new HashMap<>();
-        Map<Path, Long> toRead = new LinkedHashMap<>();
+        Map<Path, Future<byte[]>> sums = new LinkedHashMap<>();
         for (MatchRegion r : regions) {
             for (Candidate c : r.candidates()) {
+                if (sums.containsKey(c.file())) {
+                    continue;
+                }
                 ChecksumList.Entry e = o.checksums().find(c.file(), c.size());
                 if (e != null && e.digest().length == kind.length()) {
-                    sums.put(c.file(), e.digest());
+                    sums.put(c.file(), java.util.concurrent.CompletableFuture.completedFuture(e.digest()));
                 } else {
-                    toRead.put(c.file(), c.size());
+                    sums.put(c.file(), pool.submit(() -> {
+                        try (FileChannel f = InputFile.open(c.file(), "candidate file")) {
+                            return FileDigest.of(f, 0, f.size(), kind.newDigest(), Progress.NONE);
+                        }
+                    }));
                 }
             }
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, o.threads()), r -> {
-            Thread t = new Thread(r, "jigdo-candidate-sum");
-            t.setDaemon(true);
-            return t;
-        });
+        return sums;
+    }
+
+    private static Map<Path, byte[]> join(Map<Path, Future<byte[]>> pending) throws IOException {
+        Map<Path, byte[]> sums = new HashMap<>();
         try {
-            Map<Path, Future<byte[]>> futures = new LinkedHashMap<>();
-            for (Map.Entry<Path, Long> f : toRead.entrySet()) {
-                futures.put(f.getKey(), pool.submit(() -> {
-                    try (FileChannel c = InputFile.open(f.getKey(), "candidate file")) {
-                        return FileDigest.of(c, 0, c.size(), kind.newDigest(), Progress.NONE);
-                    }
-                }));
-            }
-            for (Map.Entry<Path, Future<byte[]>> f : futures.entrySet()) {
+            for (Map.Entry<Path, Future<byte[]>> f : pending.entrySet()) {
                 sums.put(f.getKey(), f.getValue().get());
             }
         } catch (InterruptedException e) {
@@ -204,8 +221,6 @@ public final class MakeTemplate {
                 throw io;
             }
             throw new IOException(e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
         return sums;
     }
