@@ -1,18 +1,17 @@
 package org.spindelta.jigdo.match;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The candidate files of make-template, by size: every regular file below the label directories of at
@@ -42,31 +41,31 @@ public final class CandidateIndex {
         }
         CandidateIndex index = new CandidateIndex();
         for (LabelDirectory l : labels) {
-            try (Stream<Path> s = Files.walk(l.dir())) {
-                s.forEach(p -> {
-                    try {
-                        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,
-                                LinkOption.NOFOLLOW_LINKS);
-                        if (!a.isRegularFile() || a.size() < minSize) {
-                            return;
-                        }
-                        Path rel = l.dir().relativize(p);
-                        for (PathMatcher m : matchers) {
-                            if (m.matches(rel)) {
-                                return;
-                            }
-                        }
-                        String relative = rel.toString().replace(java.io.File.separatorChar, '/');
-                        index.bySize.computeIfAbsent(a.size(), k -> new ArrayList<>())
-                                .add(new Candidate(l.label(), relative, p, a.size()));
-                        index.count++;
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+            // walkFileTree hands each file's attributes to the visitor: one lstat per file, none followed
+            Files.walkFileTree(l.dir(), new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
+                    if (!a.isRegularFile() || a.size() < minSize) {
+                        return FileVisitResult.CONTINUE;
                     }
-                });
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
+                    Path rel = l.dir().relativize(p);
+                    for (PathMatcher m : matchers) {
+                        if (m.matches(rel)) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                    }
+                    String relative = rel.toString().replace(java.io.File.separatorChar, '/');
+                    index.bySize.computeIfAbsent(a.size(), k -> new ArrayList<>())
+                            .add(new Candidate(l.label(), relative, p, a.size()));
+                    index.count++;
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                    throw e;
+                }
+            });
         }
         return index;
     }

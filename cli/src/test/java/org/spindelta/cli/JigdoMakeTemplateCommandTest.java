@@ -1,0 +1,51 @@
+package org.spindelta.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code jigdo make-template} from the command line: an xorriso ISO back through our make-image; bad options. */
+class JigdoMakeTemplateCommandTest {
+
+    @Test
+    void makeTemplateThenMakeImage(@TempDir Path dir) throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("tree/sub"));
+        for (int i = 0; i < 6; i++) {
+            Files.write(tree.resolve("f" + i + ".bin"), CliTest.random(2000 + 40_000 * i, i));
+        }
+        Files.writeString(dir.resolve("tree/small.txt"), "below the minimum size\n");
+        Path iso = dir.resolve("t.iso");
+        Process p = new ProcessBuilder("xorriso", "-outdev", iso.toString(),
+                "-map", dir.resolve("tree").toString(), "/").redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), said);
+
+        Path jigdo = dir.resolve("out/t.jigdo");
+        Path template = dir.resolve("out/t.template");
+        Files.createDirectories(jigdo.getParent());
+        CliTest.Run r = CliTest.run("jigdo", "make-template", iso.toString(), "--label", "Tree=" + dir.resolve("tree"),
+                "--jigdo", jigdo.toString(), "--template", template.toString(), "--checksum", "sha256");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("6 of 7 files matched"), r::toString);
+        assertTrue(Files.readString(jigdo).contains("Template=t.template"), "template named relative to the .jigdo");
+        Path out = dir.resolve("rebuilt.iso");
+        CliTest.Run m = CliTest.run("jigdo", "make-image", jigdo.toString(), out.toString());
+        assertEquals(0, m.code(), m::toString);
+        assertEquals(-1, Files.mismatch(out, iso));
+
+        CliTest.Run usage = CliTest.run("jigdo", "make-template", iso.toString(), "--label", "Tree", "--jigdo",
+                jigdo.toString(), "--template", template.toString());
+        assertEquals(2, usage.code(), usage::toString); // a usage error, like picocli's own
+        assertTrue(usage.err().contains("NAME=DIR"), usage::toString);
+        CliTest.assertOneLineError(CliTest.run("jigdo", "make-template", jigdo.toString(), "--label",
+                "Tree=" + dir.resolve("tree"), "--jigdo", dir.resolve("x.jigdo").toString(), "--template",
+                dir.resolve("x.template").toString()), "not an ISO 9660 image");
+        assertFalse(Files.exists(dir.resolve("x.jigdo")) || Files.exists(dir.resolve("x.template")), "nothing written");
+    }
+}

@@ -1,0 +1,227 @@
+package org.spindelta.jigdo.make;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.spindelta.core.FileDigest;
+import org.spindelta.core.FormatException;
+import org.spindelta.core.InputFile;
+import org.spindelta.core.NonClosingOutputStream;
+import org.spindelta.core.Progress;
+import org.spindelta.core.StagedOutput;
+import org.spindelta.core.UnsupportedFormatException;
+import org.spindelta.jigdo.format.ChecksumKind;
+import org.spindelta.jigdo.format.JigdoFile;
+import org.spindelta.jigdo.iso.IsoImage;
+import org.spindelta.jigdo.match.Candidate;
+import org.spindelta.jigdo.match.CandidateIndex;
+import org.spindelta.jigdo.match.ChecksumList;
+import org.spindelta.jigdo.match.IsoMatcher;
+import org.spindelta.jigdo.match.LabelDirectory;
+import org.spindelta.jigdo.match.MatchRegion;
+import org.spindelta.jigdo.template.ImageLayout;
+import org.spindelta.jigdo.template.ImagePiece;
+import org.spindelta.jigdo.template.ImageTemplateWriter;
+import org.spindelta.jigdo.template.JigdoFileWriter;
+import org.spindelta.jigdo.template.PartLine;
+import org.spindelta.jigdo.template.TemplateOptions;
+import org.spindelta.jigdo.template.TemplateSummary;
+
+/**
+ * make-template for ISO 9660 images, structure-aware (JTE's idea, without patching the image tool): the
+ * image's directory tree says which bytes are which file, candidates of the same size are checksummed
+ * (or taken from checksum lists), and the template is written in one sequential read of the image,
+ * which also checksums each file's bytes there. A region whose bytes match none of its candidates (a
+ * candidate changed since the image was made) is left in the template and the template written again.
+ * Both outputs appear only when complete.
+ */
+public final class MakeTemplate {
+    private MakeTemplate() {}
+
+    /**
+     * @param labels the candidate directories and their labels
+     * @param servers per label, where clients fetch its files ({@code [Servers]}); a label without one is
+     *     given its directory as a {@code file:} URI
+     * @param minSize smallest file matched (default {@link CandidateIndex#DEFAULT_MIN_SIZE})
+     * @param excludes glob patterns of candidate paths (below their label directory) never matched
+     * @param checksums digests known in advance; candidates not listed are read
+     * @param template checksum kind, DATA part size and level of the template
+     * @param gzipJigdo whether the .jigdo is gzip-compressed, as Debian publishes it
+     * @param threads for checksumming candidates
+     */
+    public record Options(List<LabelDirectory> labels, Map<String, List<String>> servers, long minSize,
+            List<String> excludes, ChecksumList checksums, TemplateOptions template, boolean gzipJigdo,
+            Optional<String> shortInfo, Optional<String> info, int threads) {
+        public Options {
+            labels = List.copyOf(labels);
+            servers = new LinkedHashMap<>(servers);
+            excludes = List.copyOf(excludes);
+        }
+    }
+
+    /**
+     * What was made.
+     *
+     * @param files regular files in the image
+     * @param candidates candidate files found below the labels
+     * @param matched image files the template refers to instead of storing
+     * @param changed image files whose candidates all differ from the image's bytes
+     */
+    public record Result(TemplateSummary summary, int files, int candidates, int matched, int changed) {}
+
+    public static Result make(Path image, Path jigdoOut, Path templateOut, Options o, Progress progress)
+            throws IOException {
+        InputFile.refuseAsOutput(jigdoOut, image);
+        InputFile.refuseAsOutput(templateOut, image);
+        try (FileChannel ch = InputFile.open(image, "IMAGE")) {
+            IsoImage iso;
+            try {
+                iso = IsoImage.read(ch);
+            } catch (FormatException e) {
+                throw new UnsupportedFormatException(image + " is not an ISO 9660 image; make-template reads ISO "
+                        + "images so far (" + e.getMessage() + ")");
+            }
+            CandidateIndex candidates = CandidateIndex.scan(o.labels(), o.minSize(), o.excludes());
+            List<MatchRegion> regions = IsoMatcher.regions(iso.files(), candidates, o.minSize());
+            // candidates are checksummed while the image is read: the two reads overlap on separate cores
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, o.threads() - 1), r -> {
+                Thread t = new Thread(r, "jigdo-candidate-sum");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                return write(ch, image, jigdoOut, templateOut, o, progress, iso, candidates, regions,
+                        candidateSums(regions, o, pool));
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private static Result write(FileChannel ch, Path image, Path jigdoOut, Path templateOut, Options o,
+            Progress progress, IsoImage iso, CandidateIndex candidates, List<MatchRegion> regions,
+            Map<Path, Future<byte[]>> pending) throws IOException {
+        Map<Path, byte[]> sums = null;
+        Set<MatchRegion> dropped = new HashSet<>();
+        while (true) {
+            List<MatchRegion> kept = regions.stream().filter(r -> !dropped.contains(r)).toList();
+            List<ImagePiece.Matched> matched = new ArrayList<>();
+            for (MatchRegion r : kept) {
+                matched.add(new ImagePiece.Matched(r.offset(), r.length(), r.candidates().get(0).location()));
+            }
+            ImageLayout layout = ImageLayout.of(ch.size(), matched);
+            try (StagedOutput t = StagedOutput.create(templateOut)) {
+                OutputStream out = Channels.newOutputStream(t.channel());
+                ImageTemplateWriter.Result w = ImageTemplateWriter.write(ch, layout, new NonClosingOutputStream(out),
+                        o.template(), progress);
+                out.flush();
+                if (sums == null) {
+                    sums = join(pending);
+                }
+                // each region's bytes in the image against its candidates, the likeliest first
+                List<PartLine> parts = new ArrayList<>();
+                for (int i = 0; i < kept.size(); i++) {
+                    byte[] imageSum = w.parts().get(i).checksum();
+                    Candidate c = firstWithSum(kept.get(i), imageSum, sums);
+                    if (c == null) {
+                        dropped.add(kept.get(i));
+                    } else {
+                        parts.add(new PartLine(imageSum, c.location()));
+                    }
+                }
+                if (parts.size() < kept.size()) {
+                    continue; // written again without the regions no candidate matched
+                }
+                try (StagedOutput j = StagedOutput.create(jigdoOut)) {
+                    OutputStream jo = Channels.newOutputStream(j.channel());
+                    JigdoFileWriter.write(description(image, jigdoOut, templateOut, w.summary(), parts, o), jo,
+                            o.gzipJigdo(), o.template().creator());
+                    jo.flush();
+                    t.commit();
+                    j.commit();
+                }
+                return new Result(w.summary(), iso.files().size(), candidates.count(), kept.size(),
+                        dropped.size());
+            }
+        }
+    }
+
+    private static JigdoFileWriter.Description description(Path image, Path jigdo, Path template,
+            TemplateSummary summary, List<PartLine> parts, Options o) {
+        Map<String, List<JigdoFile.Server>> servers = new LinkedHashMap<>();
+        for (LabelDirectory l : o.labels()) {
+            List<String> uris = o.servers().getOrDefault(l.label(), List.of("file:" + l.dir() + "/"));
+            servers.put(l.label(), uris.stream().map(u -> new JigdoFile.Server(u, false)).toList());
+        }
+        Path jigdoDir = jigdo.toAbsolutePath().getParent();
+        String templateUri = jigdoDir.relativize(template.toAbsolutePath()).toString();
+        return new JigdoFileWriter.Description(image.getFileName().toString(), templateUri, summary, o.shortInfo(),
+                o.info(), servers, parts);
+    }
+
+    private static Candidate firstWithSum(MatchRegion r, byte[] imageSum, Map<Path, byte[]> sums) {
+        for (Candidate c : r.candidates()) {
+            if (Arrays.equals(sums.get(c.file()), imageSum)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** The checksum of every candidate of every region: from the lists where they have it, else read on {@code pool}. */
+    private static Map<Path, Future<byte[]>> candidateSums(List<MatchRegion> regions, Options o, ExecutorService pool) {
+        ChecksumKind kind = o.template().checksum();
+        Map<Path, Future<byte[]>> sums = new LinkedHashMap<>();
+        for (MatchRegion r : regions) {
+            for (Candidate c : r.candidates()) {
+                if (sums.containsKey(c.file())) {
+                    continue;
+                }
+                ChecksumList.Entry e = o.checksums().find(c.file(), c.size());
+                if (e != null && e.digest().length == kind.length()) {
+                    sums.put(c.file(), java.util.concurrent.CompletableFuture.completedFuture(e.digest()));
+                } else {
+                    sums.put(c.file(), pool.submit(() -> {
+                        try (FileChannel f = InputFile.open(c.file(), "candidate file")) {
+                            return FileDigest.of(f, 0, f.size(), kind.newDigest(), Progress.NONE);
+                        }
+                    }));
+                }
+            }
+        }
+        return sums;
+    }
+
+    private static Map<Path, byte[]> join(Map<Path, Future<byte[]>> pending) throws IOException {
+        Map<Path, byte[]> sums = new HashMap<>();
+        try {
+            for (Map.Entry<Path, Future<byte[]>> f : pending.entrySet()) {
+                sums.put(f.getKey(), f.getValue().get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while checksumming candidates");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
+        return sums;
+    }
+}
