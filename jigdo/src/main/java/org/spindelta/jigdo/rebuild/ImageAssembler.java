@@ -14,6 +14,7 @@ import org.spindelta.core.InputFile;
 import org.spindelta.core.Progress;
 import org.spindelta.core.Sha256;
 import org.spindelta.core.VerificationException;
+import org.spindelta.jigdo.checksum.ChecksumPipeline;
 import org.spindelta.jigdo.format.DataPartReader;
 import org.spindelta.jigdo.format.DescEntry;
 import org.spindelta.jigdo.format.DescEntryType;

@@ -10,6 +10,7 @@ import org.spindelta.core.Progress;
 import org.spindelta.core.Sha256;
 import org.spindelta.core.StagedOutput;
 import org.spindelta.core.VerificationException;
+import org.spindelta.jigdo.checksum.ChecksumPipeline;
 import org.spindelta.jigdo.format.Template;
 
 /**

@@ -1,4 +1,4 @@
-package org.spindelta.jigdo.rebuild;
+package org.spindelta.jigdo.checksum;
 
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -11,17 +11,17 @@ import org.spindelta.core.VerificationException;
 import org.spindelta.jigdo.format.ChecksumKind;
 
 /**
- * Checksums the image being built on two more threads, so reading, writing and hashing overlap: the
+ * Checksums an image being built or read on two more threads, so reading, writing and hashing overlap: the
  * building thread fills a buffer, writes it out and hands it here; one thread adds it to the image's
  * digest, another to the current part's (every matched byte is hashed twice, once for its part and once
  * for the image, which is why one hashing thread was the bottleneck) and checks each part's checksum at
- * its end. A buffer returns to the pool when both are done with it. With {@value #BUFFERS} buffers of
+ * its end (make-image), or hands each part's checksum back (make-template). A buffer returns to the pool when both are done with it. With {@value #BUFFERS} buffers of
  * {@value #BUFFER_SIZE} bytes in flight, memory is 16 MiB.
  */
-final class ChecksumPipeline implements AutoCloseable {
-    static final int BUFFERS = 16;
+public final class ChecksumPipeline implements AutoCloseable {
+    public static final int BUFFERS = 16;
     /** 1 MiB: large enough for sequential disk reads, small enough that several overlap well. */
-    static final int BUFFER_SIZE = 1 << 20;
+    public static final int BUFFER_SIZE = 1 << 20;
 
     private sealed interface Task {}
 
@@ -41,8 +41,10 @@ final class ChecksumPipeline implements AutoCloseable {
     private volatile SpindeltaException failure;
     private volatile Throwable crash;
     private volatile byte[] imageDigest;
+    /** Checksums of parts ended by {@link #endPart()}, handed from the part thread to the caller. */
+    private final BlockingQueue<byte[]> partDigests = new ArrayBlockingQueue<>(1);
 
-    ChecksumPipeline(ChecksumKind kind) {
+    public ChecksumPipeline(ChecksumKind kind) {
         this.kind = kind;
         for (int i = 0; i < BUFFERS; i++) {
             free.add(new byte[BUFFER_SIZE]);
@@ -69,7 +71,7 @@ final class ChecksumPipeline implements AutoCloseable {
     }
 
     /** A free buffer of {@value #BUFFER_SIZE} bytes; blocks while all are in flight. */
-    byte[] take() throws SpindeltaException {
+    public byte[] take() throws SpindeltaException {
         check();
         try {
             return free.take();
@@ -80,7 +82,7 @@ final class ChecksumPipeline implements AutoCloseable {
     }
 
     /** Hashes {@code length} bytes of {@code buffer} into the image, and into the current part if {@code part}. */
-    void submit(byte[] buffer, int length, boolean part) throws SpindeltaException {
+    public void submit(byte[] buffer, int length, boolean part) throws SpindeltaException {
         Chunk c = new Chunk(buffer, length, new AtomicInteger(part ? 2 : 1));
         if (part) {
             put(partTasks, c);
@@ -89,8 +91,28 @@ final class ChecksumPipeline implements AutoCloseable {
     }
 
     /** The current part ends: its checksum must be {@code expected}; {@code what} names it in the error. */
-    void endPart(byte[] expected, String what) throws SpindeltaException {
+    public void endPart(byte[] expected, String what) throws SpindeltaException {
         put(partTasks, new PartEnd(expected, what));
+    }
+
+    /**
+     * The current part ends: waits until it is hashed and returns its checksum (the image's hashing goes on
+     * meanwhile on its own thread).
+     */
+    public byte[] endPart() throws SpindeltaException {
+        put(partTasks, new PartEnd(null, null));
+        try {
+            while (true) {
+                byte[] d = partDigests.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (d != null) {
+                    return d;
+                }
+                check();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SpindeltaException("interrupted");
+        }
     }
 
     /**
@@ -98,7 +120,7 @@ final class ChecksumPipeline implements AutoCloseable {
      *
      * @throws VerificationException if a part's checksum was wrong
      */
-    byte[] finish() throws SpindeltaException {
+    public byte[] finish() throws SpindeltaException {
         put(partTasks, new Finish());
         put(imageTasks, new Finish());
         try {
@@ -113,7 +135,7 @@ final class ChecksumPipeline implements AutoCloseable {
     }
 
     /** Throws the first failure a worker found. */
-    void check() throws SpindeltaException {
+    public void check() throws SpindeltaException {
         if (crash != null) {
             throw new IllegalStateException("checksum thread failed", crash);
         }
@@ -159,7 +181,9 @@ final class ChecksumPipeline implements AutoCloseable {
                     release(c);
                 } else if (t instanceof PartEnd e) {
                     byte[] got = part.digest();
-                    if (!Arrays.equals(got, e.expected()) && failure == null) {
+                    if (e.expected() == null) {
+                        partDigests.add(got);
+                    } else if (!Arrays.equals(got, e.expected()) && failure == null) {
                         failure = new VerificationException(e.what() + " has " + kind.label() + " " + Sha256.hex(got)
                                 + " but the template wants " + Sha256.hex(e.expected()));
                     }
@@ -170,6 +194,7 @@ final class ChecksumPipeline implements AutoCloseable {
         }
     }
 
+    /** Stops the hashing threads (after {@link #finish} they have ended already). */
     @Override
     public void close() {
         imageWorker.interrupt();
