@@ -1,6 +1,7 @@
 package org.spindelta.squashfs.codec;
 
 import com.sun.jna.Pointer;
+import org.spindelta.core.NativeBinding;
 
 /**
  * The liblzma.so.5 decoding calls (lzma.h of XZ Utils 5.x), bound with JNA direct mapping when first
@@ -11,7 +12,7 @@ import com.sun.jna.Pointer;
  */
 final class Liblzma {
     static final String SONAME = "liblzma.so.5";
-    static final boolean AVAILABLE = NativeCodecBinding.bind(Liblzma.class, SONAME);
+    static final boolean AVAILABLE = NativeBinding.bind(Liblzma.class, SONAME) == null;
 
     // lzma_ret
     static final int LZMA_OK = 0;

@@ -2,6 +2,7 @@ package org.spindelta.squashfs.codec;
 
 import com.sun.jna.Pointer;
 import org.spindelta.core.CorruptInputException;
+import org.spindelta.core.NativeBinding;
 import org.spindelta.squashfs.format.Compressor;
 
 /**
@@ -16,7 +17,7 @@ public final class NativeLz4BlockDecompressor implements BlockDecompressor {
 
     /** The liblz4 call, bound with JNA direct mapping. */
     static final class Liblz4 {
-        static final boolean AVAILABLE = NativeCodecBinding.bind(Liblz4.class, SONAME);
+        static final boolean AVAILABLE = NativeBinding.bind(Liblz4.class, SONAME) == null;
 
         private Liblz4() {}
 

@@ -1,7 +1,6 @@
 package org.spindelta.squashfs.encode;
 
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
+import org.spindelta.core.NativeBinding;
 import org.spindelta.core.UnsupportedFormatException;
 
 /**
@@ -10,14 +9,7 @@ import org.spindelta.core.UnsupportedFormatException;
  * instance in its static initializer, so a library is loaded the first time an encoder for its codec
  * is asked for, and never when the image uses another codec.
  *
- * <p>Why catch here: a failing {@code Native.register} in a static initializer throws
- * {@link UnsatisfiedLinkError} once and {@link NoClassDefFoundError} on every later use of the class
- * (spike doc, "Traps: Library absent"). Catching every {@link LinkageError} and runtime failure while
- * binding keeps the class usable; {@link #require} then reports the reason as a checked
- * {@link UnsupportedFormatException}.
- *
- * <p>Sonames, not plain names: {@code NativeLibrary.getInstance("liblzma.so.5")} works without the
- * -dev symlinks and always picks the ABI the bindings were written for.
+ * <p>Binding itself, and why it never throws, is {@link NativeBinding}'s.
  */
 final class NativeCodecLibrary {
     private final String soname;
@@ -34,42 +26,7 @@ final class NativeCodecLibrary {
      * {@link #require} reports.
      */
     static NativeCodecLibrary register(Class<?> bindings, String soname) {
-        try {
-            return bind(bindings, soname);
-        } catch (LinkageError | RuntimeException e) {
-            // JNA's own native part (libjnidispatch) failed to load, e.g. no usable temporary directory
-            return new NativeCodecLibrary(soname, "JNA cannot load native code here (" + firstLine(e) + ")");
-        }
-    }
-
-    private static NativeCodecLibrary bind(Class<?> bindings, String soname) {
-        if (Native.POINTER_SIZE != 8 || Native.SIZE_T_SIZE != 8) {
-            // the bindings pass size_t as long and read size_t results as 8 bytes
-            return new NativeCodecLibrary(soname, "the bindings to " + soname + " need a 64-bit JVM (pointers are "
-                    + Native.POINTER_SIZE + " bytes here)");
-        }
-        NativeLibrary library;
-        try {
-            library = NativeLibrary.getInstance(soname);
-        } catch (UnsatisfiedLinkError e) {
-            return new NativeCodecLibrary(soname, soname + " not found (" + firstLine(e) + ")");
-        }
-        try {
-            Native.register(bindings, library);
-        } catch (UnsatisfiedLinkError e) {
-            return new NativeCodecLibrary(soname, soname + " lacks a function the encoder needs (" + firstLine(e)
-                    + ")");
-        }
-        return new NativeCodecLibrary(soname, null);
-    }
-
-    private static String firstLine(Throwable e) {
-        String m = e.getMessage();
-        if (m == null || m.isBlank()) {
-            return e.getClass().getSimpleName();
-        }
-        int nl = m.indexOf('\n');
-        return (nl < 0 ? m : m.substring(0, nl)).strip();
+        return new NativeCodecLibrary(soname, NativeBinding.bind(bindings, soname));
     }
 
     /** The soname this binds, e.g. "liblzma.so.5". */

@@ -45,7 +45,7 @@ class NativeCodecLibraryTest {
         NativeCodecLibrary lib = NativeCodecLibrary.register(MissingFunction.class, Libz.SONAME);
         UnsupportedFormatException e = assertThrows(UnsupportedFormatException.class, () -> lib.require("gzip"));
         assertTrue(e.getMessage().startsWith("gzip blocks cannot be recompressed here: libz.so.1 lacks a function "
-                + "the encoder needs ("), e.getMessage());
+                + "the bindings need ("), e.getMessage());
         assertTrue(e.getMessage().contains("spindelta_no_such_function"), e.getMessage());
     }
 
