@@ -14,7 +14,7 @@ import org.spindelta.jigdo.format.TemplateFormat;
  * @param dataPartSize uncompressed bytes per DATA part, in [{@value #MIN_DATA_PART_SIZE},
  *     {@value #MAX_DATA_PART_SIZE}]; each part is one independent zlib stream, so a byte range inflates at
  *     most one part's worth beyond its own bytes at each end
- * @param compressionLevel zlib level 0-9 of the DATA parts
+ * @param compressionLevel level 0-9 of the DATA parts (libdeflate's where installed, else zlib's)
  * @param creator the header's creator word, e.g. "spindelta/0.1.0": printable ASCII without spaces
  */
 public record TemplateOptions(ChecksumKind checksum, int dataPartSize, int compressionLevel, String creator) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.zip.Deflater;
 import org.spindelta.core.LittleEndian;
 import org.spindelta.jigdo.format.ChecksumKind;
 import org.spindelta.jigdo.format.DescEntryType;
@@ -28,7 +27,7 @@ import org.spindelta.jigdo.format.TemplateFormat;
  *
  * Consecutive unmatched bytes become one type-2 entry; they are buffered and written as DATA parts of
  * {@link TemplateOptions#dataPartSize()} uncompressed bytes (the last may be smaller), each an independent
- * zlib stream. Matched files become type-6 (MD5) or type-9 (SHA-256) entries. {@link #finish} appends the
+ * zlib stream ({@link PartCompressor}: libdeflate where installed). Matched files become type-6 (MD5) or type-9 (SHA-256) entries. {@link #finish} appends the
  * image-info entry (type 5 or 8, block length {@value TemplateFormat#DEFAULT_BLOCK_LENGTH}) and the DESC
  * part. Output is streamed: the writer holds one part's buffer, its compressed form and the DESC entries
  * (31 or 47 bytes per matched file).
@@ -46,8 +45,7 @@ public final class TemplateWriter implements Closeable {
     private final ByteArrayOutputStream desc = new ByteArrayOutputStream();
     private final byte[] data;
     private int dataFill;
-    private final Deflater deflater;
-    private byte[] compressed = new byte[8192];
+    private final PartCompressor compressor;
     private long written;
     private long imageLength;
     private long pendingUnmatched;
@@ -59,7 +57,7 @@ public final class TemplateWriter implements Closeable {
         this.out = out;
         this.options = options;
         this.data = new byte[options.dataPartSize()];
-        this.deflater = new Deflater(options.compressionLevel());
+        this.compressor = PartCompressor.create(options.compressionLevel());
     }
 
     /** Starts a template on {@code out}, writing its header. {@code out} is not closed by this writer. */
@@ -179,22 +177,13 @@ public final class TemplateWriter implements Closeable {
 
     // Section 1.3: "DATA", partLen = compressed + 16, uncompressed length, one complete zlib stream.
     private void flushData() throws IOException {
-        deflater.reset();
-        deflater.setInput(data, 0, dataFill);
-        deflater.finish();
-        int n = 0;
-        while (!deflater.finished()) {
-            if (n == compressed.length) {
-                compressed = java.util.Arrays.copyOf(compressed, compressed.length * 2);
-            }
-            n += deflater.deflate(compressed, n, compressed.length - n);
-        }
+        int n = compressor.compress(data, dataFill);
         byte[] h = new byte[TemplateFormat.DATA_PART_HEADER];
         System.arraycopy(TemplateFormat.ID_DATA, 0, h, 0, 4);
         putUint48(h, TemplateFormat.PART_ID, (long) n + TemplateFormat.DATA_PART_HEADER);
         putUint48(h, TemplateFormat.PART_HEADER, dataFill);
         write(h);
-        write(compressed, 0, n);
+        write(compressor.output(), 0, n);
         dataFill = 0;
     }
 
@@ -241,6 +230,6 @@ public final class TemplateWriter implements Closeable {
     /** Frees the compressor; does not close the output stream. */
     @Override
     public void close() {
-        deflater.end();
+        compressor.close();
     }
 }
