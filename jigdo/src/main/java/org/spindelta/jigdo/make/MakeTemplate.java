@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.spindelta.core.FileDigest;
 import org.spindelta.core.FormatException;
 import org.spindelta.core.InputFile;
 import org.spindelta.core.NonClosingOutputStream;
@@ -34,6 +33,7 @@ import org.spindelta.jigdo.match.ChecksumList;
 import org.spindelta.jigdo.match.IsoMatcher;
 import org.spindelta.jigdo.match.LabelDirectory;
 import org.spindelta.jigdo.match.MatchRegion;
+import org.spindelta.jigdo.match.RegionComparison;
 import org.spindelta.jigdo.template.ImageLayout;
 import org.spindelta.jigdo.template.ImagePiece;
 import org.spindelta.jigdo.template.ImageTemplateWriter;
@@ -44,11 +44,11 @@ import org.spindelta.jigdo.template.TemplateSummary;
 
 /**
  * make-template for ISO 9660 images, structure-aware (JTE's idea, without patching the image tool): the
- * image's directory tree says which bytes are which file, candidates of the same size are checksummed
- * (or taken from checksum lists), and the template is written in one sequential read of the image,
- * which also checksums each file's bytes there. A region whose bytes match none of its candidates (a
- * candidate changed since the image was made) is left in the template and the template written again.
- * Both outputs appear only when complete.
+ * image's directory tree says which bytes are which file; candidates of the same size are compared byte
+ * for byte with those bytes (or trusted by their checksum in a checksum list), and the template is
+ * written in one sequential read of the image, which also checksums each file's bytes there. A region
+ * whose bytes match none of its candidates (a candidate changed since the image was made) is left in the
+ * template and the template written again. Both outputs appear only when complete.
  */
 public final class MakeTemplate {
     private MakeTemplate() {}
@@ -98,15 +98,16 @@ public final class MakeTemplate {
             }
             CandidateIndex candidates = CandidateIndex.scan(o.labels(), o.minSize(), o.excludes());
             List<MatchRegion> regions = IsoMatcher.regions(iso.files(), candidates, o.minSize());
-            // candidates are checksummed while the image is read: the two reads overlap on separate cores
+            // candidates are compared with the image's bytes while the image is read and checksummed: the
+            // reads overlap on separate cores
             ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, o.threads() - 1), r -> {
-                Thread t = new Thread(r, "jigdo-candidate-sum");
+                Thread t = new Thread(r, "jigdo-candidate-compare");
                 t.setDaemon(true);
                 return t;
             });
             try {
                 return write(ch, image, jigdoOut, templateOut, o, progress, iso, candidates, regions,
-                        candidateSums(regions, o, pool));
+                        equalCandidates(ch, regions, o, pool));
             } finally {
                 pool.shutdownNow();
             }
@@ -115,8 +116,8 @@ public final class MakeTemplate {
 
     private static Result write(FileChannel ch, Path image, Path jigdoOut, Path templateOut, Options o,
             Progress progress, IsoImage iso, CandidateIndex candidates, List<MatchRegion> regions,
-            Map<Path, Future<byte[]>> pending) throws IOException {
-        Map<Path, byte[]> sums = null;
+            Map<MatchRegion, Future<Candidate>> pending) throws IOException {
+        Map<MatchRegion, Candidate> equal = null;
         Set<MatchRegion> dropped = new HashSet<>();
         while (true) {
             List<MatchRegion> kept = regions.stream().filter(r -> !dropped.contains(r)).toList();
@@ -130,14 +131,14 @@ public final class MakeTemplate {
                 ImageTemplateWriter.Result w = ImageTemplateWriter.write(ch, layout, new NonClosingOutputStream(out),
                         o.template(), progress);
                 out.flush();
-                if (sums == null) {
-                    sums = join(pending);
+                if (equal == null) {
+                    equal = join(pending);
                 }
                 // each region's bytes in the image against its candidates, the likeliest first
                 List<PartLine> parts = new ArrayList<>();
                 for (int i = 0; i < kept.size(); i++) {
                     byte[] imageSum = w.parts().get(i).checksum();
-                    Candidate c = firstWithSum(kept.get(i), imageSum, sums);
+                    Candidate c = firstMatching(kept.get(i), imageSum, equal.get(kept.get(i)), o.checksums());
                     if (c == null) {
                         dropped.add(kept.get(i));
                     } else {
@@ -174,54 +175,65 @@ public final class MakeTemplate {
                 o.info(), servers, parts);
     }
 
-    private static Candidate firstWithSum(MatchRegion r, byte[] imageSum, Map<Path, byte[]> sums) {
+    /**
+     * The region's first candidate, likeliest first, that holds its bytes: a listed candidate by its
+     * listed checksum against the image's, any other by the byte comparison's verdict.
+     *
+     * @param compared the first unlisted candidate equal to the image's bytes, or null
+     */
+    private static Candidate firstMatching(MatchRegion r, byte[] imageSum, Candidate compared, ChecksumList lists) {
         for (Candidate c : r.candidates()) {
-            if (Arrays.equals(sums.get(c.file()), imageSum)) {
+            byte[] listed = listedSum(c, imageSum.length, lists);
+            if (listed != null ? Arrays.equals(listed, imageSum) : c.equals(compared)) {
                 return c;
             }
         }
         return null;
     }
 
-    /** The checksum of every candidate of every region: from the lists where they have it, else read on {@code pool}. */
-    private static Map<Path, Future<byte[]>> candidateSums(List<MatchRegion> regions, Options o, ExecutorService pool) {
-        ChecksumKind kind = o.template().checksum();
-        Map<Path, Future<byte[]>> sums = new LinkedHashMap<>();
-        for (MatchRegion r : regions) {
-            for (Candidate c : r.candidates()) {
-                if (sums.containsKey(c.file())) {
-                    continue;
-                }
-                ChecksumList.Entry e = o.checksums().find(c.file(), c.size());
-                if (e != null && e.digest().length == kind.length()) {
-                    sums.put(c.file(), java.util.concurrent.CompletableFuture.completedFuture(e.digest()));
-                } else {
-                    sums.put(c.file(), pool.submit(() -> {
-                        try (FileChannel f = InputFile.open(c.file(), "candidate file")) {
-                            return FileDigest.of(f, 0, f.size(), kind.newDigest(), Progress.NONE);
-                        }
-                    }));
-                }
-            }
-        }
-        return sums;
+    private static byte[] listedSum(Candidate c, int digestLength, ChecksumList lists) {
+        ChecksumList.Entry e = lists.find(c.file(), c.size());
+        return e != null && e.digest().length == digestLength ? e.digest() : null;
     }
 
-    private static Map<Path, byte[]> join(Map<Path, Future<byte[]>> pending) throws IOException {
-        Map<Path, byte[]> sums = new HashMap<>();
+    /**
+     * Per region, on {@code pool}: the first of its candidates not in the checksum lists whose bytes equal
+     * the image's (null when none does). Listed candidates are not read at all.
+     */
+    private static Map<MatchRegion, Future<Candidate>> equalCandidates(FileChannel image, List<MatchRegion> regions,
+            Options o, ExecutorService pool) {
+        int digestLength = o.template().checksum().length();
+        ThreadLocal<RegionComparison> comparisons = ThreadLocal.withInitial(() -> new RegionComparison(image));
+        Map<MatchRegion, Future<Candidate>> verdicts = new LinkedHashMap<>();
+        for (MatchRegion r : regions) {
+            verdicts.put(r, pool.submit(() -> {
+                for (Candidate c : r.candidates()) {
+                    if (listedSum(c, digestLength, o.checksums()) == null
+                            && comparisons.get().equal(c, r.offset(), r.length())) {
+                        return c;
+                    }
+                }
+                return null;
+            }));
+        }
+        return verdicts;
+    }
+
+    private static Map<MatchRegion, Candidate> join(Map<MatchRegion, Future<Candidate>> pending) throws IOException {
+        Map<MatchRegion, Candidate> equal = new HashMap<>();
         try {
-            for (Map.Entry<Path, Future<byte[]>> f : pending.entrySet()) {
-                sums.put(f.getKey(), f.getValue().get());
+            for (Map.Entry<MatchRegion, Future<Candidate>> f : pending.entrySet()) {
+                equal.put(f.getKey(), f.getValue().get());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while checksumming candidates");
+            throw new java.io.InterruptedIOException("interrupted while comparing candidates");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
             throw new IOException(e.getCause());
         }
-        return sums;
+        return equal;
     }
 }

@@ -75,10 +75,11 @@ class MakeTemplateTest {
                 + Files.size(theirs));
     }
 
-    @Test
-    void aCandidateChangedSinceTheImageStaysInTheTemplate() throws Exception {
-        TestImages t = TestImages.get();
-        Path dir = Files.createDirectories(t.dir.resolve("make-template-changed"));
+    /** A copy of the test tree in {@code name} where one file of a unique size has one byte flipped. */
+    private record ChangedTree(Path dir, Path tree, Path changed, byte[] bytes) {}
+
+    private static ChangedTree changedTree(TestImages t, String name) throws Exception {
+        Path dir = Files.createDirectories(t.dir.resolve(name));
         // a copy of the tree with one file's bytes changed (same size): its region matches no candidate
         Path tree = dir.resolve("tree");
         for (Path f : t.files()) {
@@ -95,6 +96,37 @@ class MakeTemplateTest {
         byte[] b = Files.readAllBytes(changed);
         b[b.length / 2] ^= 1;
         Files.write(changed, b);
+        return new ChangedTree(dir, tree, changed, b);
+    }
+
+    @Test
+    void aChangedCandidateIsFoundByComparingItsBytesWithTheImage() throws Exception {
+        TestImages t = TestImages.get();
+        ChangedTree c = changedTree(t, "make-template-compared");
+        MakeTemplate.Options o = new MakeTemplate.Options(List.of(LabelDirectory.parse("Tree=" + c.tree())), Map.of(),
+                1024, List.of(), ChecksumList.empty(), TemplateOptions.of(ChecksumKind.MD5), false,
+                Optional.empty(), Optional.empty(), 2);
+        Path jigdo = c.dir().resolve("t.jigdo");
+        Path template = c.dir().resolve("t.template");
+        MakeTemplate.Result r = MakeTemplate.make(t.iso, jigdo, template, o, Progress.NONE);
+        assertEquals(1, r.changed(), r.toString());
+        assertTrue(r.summary().unmatchedBytes() >= c.bytes().length, "the changed file's bytes are in the template");
+        String relative = c.tree().relativize(c.changed()).toString();
+        assertFalse(Files.readString(jigdo).contains("Tree:" + relative), "the changed file is not a part");
+        Path rebuilt = c.dir().resolve("rebuilt.iso");
+        TestImages.run(c.dir(), "jigdo-file", "make-image", "-r", "quiet", "--image=" + rebuilt, "--jigdo=" + jigdo,
+                "--template=" + template, c.tree().toAbsolutePath() + "//");
+        assertEquals(-1, Files.mismatch(rebuilt, t.iso));
+    }
+
+    @Test
+    void aCandidateChangedSinceTheImageStaysInTheTemplate() throws Exception {
+        TestImages t = TestImages.get();
+        ChangedTree c = changedTree(t, "make-template-changed");
+        Path dir = c.dir();
+        Path tree = c.tree();
+        Path changed = c.changed();
+        byte[] b = c.bytes();
         // and a checksum list: the candidates it lists are not read
         Path list = t.checksumList(ChecksumKind.MD5);
         String relisted = Files.readString(list).replace(t.tree.toAbsolutePath().toString(), tree.toAbsolutePath().toString());
