@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.spindelta.core.ByteSize;
 import org.spindelta.jigdo.format.ChecksumKind;
+import org.spindelta.jigdo.make.BaseTemplate;
 import org.spindelta.jigdo.make.MakeTemplate;
 import org.spindelta.jigdo.match.ChecksumList;
 import org.spindelta.jigdo.match.LabelDirectory;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "make-template", mixinStandardHelpOptions = true,
         description = {"Make a .jigdo and .template for an ISO image whose files are found below the --label "
                 + "directories: the image's own directory tree says where each file lies, so nothing is scanned "
-                + "byte by byte.",
+                + "byte by byte. With --base, for a SquashFS spin whose parts are the base image's chunks.",
             "Files are matched by size and checksum (MD5, or SHA-256 with --checksum sha256); --checksum-list "
                     + "files (md5sum/sha256sum or JTE style) spare reading them."})
 final class JigdoMakeTemplateCommand implements Callable<Integer> {
@@ -42,9 +43,16 @@ final class JigdoMakeTemplateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE")
     Path image;
 
-    @Option(names = "--label", paramLabel = "NAME=DIR", required = true,
-            description = "Files below DIR are candidates, named NAME:path in the .jigdo (repeatable).")
-    List<String> labels;
+    @Option(names = "--label", paramLabel = "NAME=DIR",
+            description = "Files below DIR are candidates, named NAME:path in the .jigdo (repeatable; needed "
+                    + "unless --base).")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = "--base", paramLabel = "BASE_IMAGE",
+            description = "IMAGE is a SquashFS spin (or a file carrying one) of BASE_IMAGE: its parts are byte "
+                    + "ranges of BASE_IMAGE, labelled " + BaseTemplate.LABEL + " (default server: BASE_IMAGE's "
+                    + "directory), which make-image reads straight from it.")
+    Path base;
 
     @Option(names = "--uri", paramLabel = "NAME=URI",
             description = "Where clients fetch NAME's files, written to [Servers] (repeatable; default: DIR as a "
@@ -93,6 +101,10 @@ final class JigdoMakeTemplateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (labels.isEmpty() && base == null) {
+            throw new ParameterException(spec.commandLine(), "give candidate directories with --label NAME=DIR, "
+                    + "or a base image with --base");
+        }
         List<LabelDirectory> dirs = new ArrayList<>();
         try {
             for (String l : labels) {
@@ -123,6 +135,19 @@ final class JigdoMakeTemplateCommand implements Callable<Integer> {
                 Optional.ofNullable(shortInfo), Optional.ofNullable(info),
                 threads != null ? threads : Runtime.getRuntime().availableProcessors());
         long t0 = System.nanoTime();
+        if (base != null) {
+            BaseTemplate.Result r = common.withProgress(p -> BaseTemplate.make(image, base, jigdo, template, o, p));
+            if (!common.quiet) {
+                spec.commandLine().getOut().printf(Locale.ROOT,
+                        "template: %s (%d bytes) for a %s image; %s of it in %d parts from the base image (%d of %d "
+                                + "chunks), %s kept in the template, in %.1f s%n",
+                        ByteSize.format(r.summary().templateLength()), r.summary().templateLength(),
+                        ByteSize.format(r.summary().imageLength()), ByteSize.format(r.baseBytes()), r.parts(),
+                        r.fromBase(), r.chunks(), ByteSize.format(r.summary().unmatchedBytes()),
+                        (System.nanoTime() - t0) / 1e9);
+            }
+            return 0;
+        }
         MakeTemplate.Result r = common.withProgress(p -> MakeTemplate.make(image, jigdo, template, o, p));
         if (!common.quiet) {
             spec.commandLine().getOut().printf(Locale.ROOT,

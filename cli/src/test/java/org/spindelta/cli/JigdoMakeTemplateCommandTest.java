@@ -48,4 +48,48 @@ class JigdoMakeTemplateCommandTest {
                 dir.resolve("x.template").toString()), "not an ISO 9660 image");
         assertFalse(Files.exists(dir.resolve("x.jigdo")) || Files.exists(dir.resolve("x.template")), "nothing written");
     }
+
+    @Test
+    void aSquashfsSpinAgainstItsBaseImage(@TempDir Path dir) throws Exception {
+        Path base = Files.createDirectories(dir.resolve("base"));
+        for (int i = 0; i < 5; i++) {
+            Files.write(base.resolve("f" + i + ".bin"), CliTest.random(300_000 + 1000 * i, i));
+        }
+        Path spin = Files.createDirectories(dir.resolve("spin"));
+        for (int i = 0; i < 5; i++) {
+            Files.copy(base.resolve("f" + i + ".bin"), spin.resolve("f" + i + ".bin"));
+        }
+        Files.write(spin.resolve("new.bin"), CliTest.random(200_000, 99));
+        Path baseImg = dir.resolve("img/base.sqfs");
+        Path spinImg = dir.resolve("spin.sqfs");
+        Files.createDirectories(baseImg.getParent());
+        for (Path[] io : new Path[][] {{base, baseImg}, {spin, spinImg}}) {
+            Process p = new ProcessBuilder("mksquashfs", io[0].toString(), io[1].toString(), "-noappend", "-comp", "gzip",
+                    "-no-progress").redirectErrorStream(true).start();
+            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), said);
+        }
+        Path jigdo = dir.resolve("out/spin.jigdo");
+        Path template = dir.resolve("out/spin.template");
+        Files.createDirectories(jigdo.getParent());
+        CliTest.Run r = CliTest.run("jigdo", "make-template", spinImg.toString(), "--base", baseImg.toString(),
+                "--jigdo", jigdo.toString(), "--template", template.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("from the base image"), r::toString);
+        assertTrue(Files.size(template) < Files.size(spinImg) / 2, "the base's 1.5 MB are not in the template");
+        // the base image moved: named with --source, make-image reads the parts from it
+        Path moved = Files.move(baseImg, dir.resolve("base.sqfs"));
+        Path out = dir.resolve("rebuilt.sqfs");
+        CliTest.assertOneLineError(CliTest.run("jigdo", "make-image", jigdo.toString(), out.toString()),
+                "give the base image holding them with --source");
+        CliTest.Run m = CliTest.run("jigdo", "make-image", jigdo.toString(), "--source", moved.toString(),
+                out.toString());
+        assertEquals(0, m.code(), m::toString);
+        assertEquals(-1, Files.mismatch(out, spinImg));
+
+        CliTest.Run usage = CliTest.run("jigdo", "make-template", spinImg.toString(), "--jigdo", jigdo.toString(),
+                "--template", template.toString());
+        assertEquals(2, usage.code(), usage::toString);
+        assertTrue(usage.err().contains("--base"), usage::toString);
+    }
 }

@@ -169,10 +169,35 @@ public final class MakeTemplate {
             List<String> uris = o.servers().getOrDefault(l.label(), List.of("file:" + l.dir() + "/"));
             servers.put(l.label(), uris.stream().map(u -> new JigdoFile.Server(u, false)).toList());
         }
+        return description(image, jigdo, template, summary, parts, servers, o);
+    }
+
+    /** The .jigdo of a template: its image and template names, the options' infos, these servers and parts. */
+    static JigdoFileWriter.Description description(Path image, Path jigdo, Path template, TemplateSummary summary,
+            List<PartLine> parts, Map<String, List<JigdoFile.Server>> servers, Options o) {
         Path jigdoDir = jigdo.toAbsolutePath().getParent();
         String templateUri = jigdoDir.relativize(template.toAbsolutePath()).toString();
         return new JigdoFileWriter.Description(image.getFileName().toString(), templateUri, summary, o.shortInfo(),
                 o.info(), servers, parts);
+    }
+
+    /** Waits for {@code tasks} and returns their results, rethrowing the first failure as the IOException it was. */
+    static <T> List<T> await(List<? extends Future<T>> tasks, String what) throws IOException {
+        List<T> results = new ArrayList<>(tasks.size());
+        try {
+            for (Future<T> f : tasks) {
+                results.add(f.get());
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while " + what);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
     }
 
     /**
@@ -220,19 +245,11 @@ public final class MakeTemplate {
     }
 
     private static Map<MatchRegion, Candidate> join(Map<MatchRegion, Future<Candidate>> pending) throws IOException {
+        List<MatchRegion> regions = List.copyOf(pending.keySet());
+        List<Candidate> verdicts = await(List.copyOf(pending.values()), "comparing candidates");
         Map<MatchRegion, Candidate> equal = new HashMap<>();
-        try {
-            for (Map.Entry<MatchRegion, Future<Candidate>> f : pending.entrySet()) {
-                equal.put(f.getKey(), f.getValue().get());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while comparing candidates");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(e.getCause());
+        for (int i = 0; i < regions.size(); i++) {
+            equal.put(regions.get(i), verdicts.get(i));
         }
         return equal;
     }

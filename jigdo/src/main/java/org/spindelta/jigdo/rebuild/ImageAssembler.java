@@ -66,7 +66,7 @@ public final class ImageAssembler {
      * @throws VerificationException if a part or the image does not have the template's checksum
      * @throws CorruptInputException if the template's data does not decompress, or a part file changed size
      */
-    public static Result assemble(FileChannel template, Template t, Map<PartKey, Path> parts, FileChannel out,
+    public static Result assemble(FileChannel template, Template t, Map<PartKey, PartFile> parts, FileChannel out,
             Progress progress) throws IOException {
         progress.start("make-image", t.imageLength());
         try (ChecksumPipeline sums = new ChecksumPipeline(t.checksumKind());
@@ -84,19 +84,20 @@ public final class ImageAssembler {
                         progress.advance(n);
                     }
                 } else if (e.type().isMatched()) {
-                    Path file = parts.get(PartKey.of(e));
+                    PartFile file = parts.get(PartKey.of(e));
+                    String name = "part " + file.describe(e.length());
                     try (FileChannel in = openPart(file, e)) {
                         for (long done = 0; done < e.length(); ) {
                             byte[] buf = sums.take();
                             int n = (int) Math.min(buf.length, e.length() - done);
-                            ChannelInput.readFully(in, done, buf, 0, n, "part " + file);
+                            ChannelInput.readFully(in, file.offset() + done, buf, 0, n, name);
                             writeFully(out, buf, n);
                             sums.submit(buf, n, true);
                             done += n;
                             progress.advance(n);
                         }
                     }
-                    sums.endPart(e.checksum(), "part " + file + " (image bytes " + e.imageOffset() + "-"
+                    sums.endPart(e.checksum(), name + " (image bytes " + e.imageOffset() + "-"
                             + (e.imageEnd() - 1) + ")");
                 }
             }
@@ -117,7 +118,7 @@ public final class ImageAssembler {
      *
      * @throws IllegalArgumentException if the range ends past the image
      */
-    public static void writeRange(FileChannel template, Template t, Map<PartKey, Path> parts, ByteRange range,
+    public static void writeRange(FileChannel template, Template t, Map<PartKey, PartFile> parts, ByteRange range,
             WritableByteChannel out, Progress progress) throws IOException {
         range.checkWithin(t.imageLength());
         progress.start("range", range.length());
@@ -149,11 +150,12 @@ public final class ImageAssembler {
                     }
                     dataPos = at + (to - from);
                 } else {
-                    Path file = parts.get(PartKey.of(e));
+                    PartFile file = parts.get(PartKey.of(e));
                     try (FileChannel in = openPart(file, e)) {
                         for (long p = from; p < to; ) {
                             int n = (int) Math.min(buf.length, to - p);
-                            ChannelInput.readFully(in, p - e.imageOffset(), buf, 0, n, "part " + file);
+                            ChannelInput.readFully(in, file.offset() + p - e.imageOffset(), buf, 0, n,
+                                    "part " + file.describe(e.length()));
                             writeFully(out, buf, n);
                             p += n;
                             progress.advance(n);
@@ -164,13 +166,13 @@ public final class ImageAssembler {
         }
     }
 
-    private static FileChannel openPart(Path file, DescEntry e) throws IOException {
-        FileChannel in = InputFile.open(file, "part");
-        if (in.size() != e.length()) {
-            long size = in.size();
+    private static FileChannel openPart(PartFile file, DescEntry e) throws IOException {
+        FileChannel in = InputFile.open(file.file(), "part");
+        long size = in.size();
+        if (file.whole() ? size != e.length() : size - file.offset() < e.length()) {
             in.close();
-            throw new CorruptInputException("part " + file + " has " + size + " bytes; the template needs "
-                    + e.length() + " at image offset " + e.imageOffset());
+            throw new CorruptInputException("part " + file.describe(e.length()) + ": the file has " + size
+                    + " bytes; the template needs " + e.length() + " at image offset " + e.imageOffset());
         }
         return in;
     }

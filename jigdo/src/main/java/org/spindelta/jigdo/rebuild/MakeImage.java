@@ -29,7 +29,7 @@ public final class MakeImage {
     public static ImageAssembler.Result image(RebuildInput in, PartSources sources, Path out, Progress progress)
             throws IOException {
         InputFile.refuseAsOutput(out, in.input(), in.templatePath());
-        Map<PartKey, Path> parts = in.locator(sources).locate(ImageAssembler.needed(in.template()), progress);
+        Map<PartKey, PartFile> parts = in.locator(sources).locate(ImageAssembler.needed(in.template()), progress);
         try (StagedOutput staged = StagedOutput.create(out)) {
             ImageAssembler.Result r = ImageAssembler.assemble(in.channel(), in.template(), parts, staged.channel(),
                     progress);
@@ -43,7 +43,7 @@ public final class MakeImage {
             throws IOException {
         InputFile.refuseAsOutput(out, in.input(), in.templatePath());
         range.checkWithin(in.template().imageLength());
-        Map<PartKey, Path> parts = in.locator(sources).locate(ImageAssembler.needed(in.template(), range), progress);
+        Map<PartKey, PartFile> parts = in.locator(sources).locate(ImageAssembler.needed(in.template(), range), progress);
         try (StagedOutput staged = StagedOutput.create(out)) {
             ImageAssembler.writeRange(in.channel(), in.template(), parts, range, staged.channel(), progress);
             staged.commit();

@@ -14,7 +14,8 @@ public final class MissingPartsException extends SpindeltaException {
 
     public MissingPartsException(List<String> missing) {
         super(missing.size() + (missing.size() == 1 ? " part is" : " parts are") + " missing, e.g. " + missing.get(0)
-                + "; give the directories holding them with --source (nothing was written)");
+                + "; give " + (missing.get(0).contains("#bytes=") ? "the base image holding them" : "the directories "
+                        + "holding them") + " with --source (nothing was written)");
         this.missing = List.copyOf(missing);
     }
 

@@ -22,6 +22,7 @@ import org.spindelta.core.Progress;
 import org.spindelta.jigdo.format.ChecksumKind;
 import org.spindelta.jigdo.format.JigdoBase64;
 import org.spindelta.jigdo.format.JigdoFile;
+import org.spindelta.jigdo.format.RangeLocation;
 
 /**
  * Finds a local file for each part a template needs, before anything is written:
@@ -31,7 +32,9 @@ import org.spindelta.jigdo.format.JigdoFile;
  *       through {@code --source LABEL=DIR} and then the file's {@code [Servers]}, labels referring to
  *       labels included; {@code file:} URIs), taking the first regular file of the right size. A part
  *       missing from {@code [Parts]} is looked up as {@code MD5Sum:<b64>} / {@code SHA256Sum:<b64>}, as
- *       jigdo does;
+ *       jigdo does. A location with a byte range ({@link RangeLocation}, parts of a template made
+ *       against a base image) takes those bytes of the file it names, or of a {@code --source} file of that
+ *       name;
  *   <li>then among the files of the {@code --source} directories and files with the right size: the only
  *       one, or, when several share a size, the one with the right checksum.
  * </ol>
@@ -65,15 +68,15 @@ public final class PartLocator {
      *
      * @throws MissingPartsException listing every part found nowhere
      */
-    public Map<PartKey, Path> locate(Collection<PartKey> needed, Progress progress) throws IOException {
-        Map<PartKey, Path> found = new LinkedHashMap<>();
+    public Map<PartKey, PartFile> locate(Collection<PartKey> needed, Progress progress) throws IOException {
+        Map<PartKey, PartFile> found = new LinkedHashMap<>();
         Map<String, List<String>> parts = jigdo.isPresent() ? jigdo.get().parts() : Map.of();
         Map<String, List<JigdoFile.Server>> servers = jigdo.isPresent() ? jigdo.get().servers() : Map.of();
         List<PartKey> rest = new ArrayList<>();
         for (PartKey k : Set.copyOf(needed).stream().sorted((a, b) -> a.checksum().compareTo(b.checksum())).toList()) {
-            Path p = null;
+            PartFile p = null;
             for (String location : locations(k, parts)) {
-                p = fileAt(location, k.length(), servers);
+                p = partAt(location, k.length(), servers);
                 if (p != null) {
                     break;
                 }
@@ -107,12 +110,37 @@ public final class PartLocator {
         return at;
     }
 
-    /** The local file a {@code .jigdo} location names, if it exists with {@code length} bytes. */
-    private Path fileAt(String location, long length, Map<String, List<JigdoFile.Server>> servers)
+    /**
+     * Where a {@code .jigdo} location's {@code length} bytes are, if here: a file of that size, or for a
+     * {@link RangeLocation} a file long enough to hold the range, found through the labels or, failing
+     * that, among the {@code --source} files by its name (the base image given on the command line).
+     */
+    private PartFile partAt(String location, long length, Map<String, List<JigdoFile.Server>> servers)
             throws CorruptInputException {
-        for (Path p : expand(location, servers, 0)) {
-            if (Files.isRegularFile(p) && size(p) == length) {
-                return p;
+        Optional<RangeLocation> range = RangeLocation.parse(location);
+        if (range.isEmpty()) {
+            for (Path p : expand(location, servers, 0)) {
+                if (Files.isRegularFile(p) && size(p) == length) {
+                    return PartFile.whole(p);
+                }
+            }
+            return null;
+        }
+        RangeLocation r = range.get();
+        if (r.length() != length) {
+            return null;
+        }
+        List<Path> paths = new ArrayList<>(expand(r.file(), servers, 0));
+        String name = r.file().substring(r.file().lastIndexOf('/') + 1);
+        name = name.substring(name.indexOf(':') + 1);
+        for (Path f : sources.files()) {
+            if (f.getFileName() != null && f.getFileName().toString().equals(name)) {
+                paths.add(f);
+            }
+        }
+        for (Path p : paths) {
+            if (Files.isRegularFile(p) && size(p) >= r.end()) {
+                return PartFile.range(p, r.first());
             }
         }
         return null;
@@ -173,7 +201,8 @@ public final class PartLocator {
         return true;
     }
 
-    private void searchSources(List<PartKey> rest, Map<PartKey, Path> found, Progress progress) throws IOException {
+    private void searchSources(List<PartKey> rest, Map<PartKey, PartFile> found, Progress progress)
+            throws IOException {
         Map<Long, List<PartKey>> bySize = new HashMap<>();
         for (PartKey k : rest) {
             bySize.computeIfAbsent(k.length(), s -> new ArrayList<>()).add(k);
@@ -205,14 +234,14 @@ public final class PartLocator {
             List<Path> files = candidates.getOrDefault(e.getKey(), List.of());
             List<PartKey> keys = e.getValue();
             if (files.size() == 1 && keys.size() == 1) {
-                found.put(keys.get(0), files.get(0)); // verified while the image is built
+                found.put(keys.get(0), PartFile.whole(files.get(0))); // verified while the image is built
                 continue;
             }
             for (Path f : files) {
                 String sum = JigdoBase64.encode(checksum(f, progress));
                 for (PartKey k : keys) {
                     if (k.checksum().equals(sum)) {
-                        found.putIfAbsent(k, f);
+                        found.putIfAbsent(k, PartFile.whole(f));
                     }
                 }
             }
