@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -84,13 +83,13 @@ public final class ImageAssembler {
                         progress.advance(n);
                     }
                 } else if (e.type().isMatched()) {
-                    PartFile file = parts.get(PartKey.of(e));
-                    String name = "part " + file.describe(e.length());
-                    try (FileChannel in = openPart(file, e)) {
+                    String name;
+                    try (OpenPart in = openPart(parts.get(PartKey.of(e)), e)) {
+                        name = in.name();
                         for (long done = 0; done < e.length(); ) {
                             byte[] buf = sums.take();
                             int n = (int) Math.min(buf.length, e.length() - done);
-                            ChannelInput.readFully(in, file.offset() + done, buf, 0, n, name);
+                            ChannelInput.readFully(in.channel(), in.offset() + done, buf, 0, n, name);
                             writeFully(out, buf, n);
                             sums.submit(buf, n, true);
                             done += n;
@@ -111,6 +110,32 @@ public final class ImageAssembler {
         }
     }
 
+    /** Where a range's bytes go: a file for make-image, a response body for the server. */
+    @FunctionalInterface
+    public interface ByteSink {
+        void write(byte[] b, int off, int len) throws IOException;
+    }
+
+    /**
+     * Opens the file holding a matched entry's bytes, checked to hold the entry's length; the server checks
+     * the part's checksum here too, before any of its bytes are written.
+     */
+    @FunctionalInterface
+    public interface PartOpener {
+        OpenPart open(DescEntry matched) throws IOException;
+    }
+
+    /**
+     * An opened part: the channel, where the part's bytes start in it (0 for a whole file, the range's
+     * first byte for a part of a base image), and its name for messages.
+     */
+    public record OpenPart(FileChannel channel, long offset, String name) implements java.io.Closeable {
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
     /**
      * Writes exactly the image bytes {@code range} to {@code out}, touching only the DESC entries and DATA
      * parts that hold them. Part files are checked for their length only: their checksums, and the image's,
@@ -121,52 +146,70 @@ public final class ImageAssembler {
     public static void writeRange(FileChannel template, Template t, Map<PartKey, PartFile> parts, ByteRange range,
             WritableByteChannel out, Progress progress) throws IOException {
         range.checkWithin(t.imageLength());
+        try (DataPartReader data = new DataPartReader(template, t)) {
+            writeRange(data, t, e -> openPart(parts.get(PartKey.of(e)), e), range,
+                    (b, off, n) -> writeFully(out, ByteBuffer.wrap(b, off, n)), new byte[ChecksumPipeline.BUFFER_SIZE],
+                    progress);
+        }
+    }
+
+    /**
+     * Writes exactly the image bytes {@code range} to {@code out} through {@code buf}, reading unmatched bytes
+     * with {@code data} (positioned here as needed) and each matched entry's bytes from the file {@code parts}
+     * opens, just before the first of them is written. Allocates nothing per byte; a caller serving many
+     * ranges reuses {@code data} and {@code buf}.
+     *
+     * @throws IllegalArgumentException if the range ends past the image
+     */
+    public static void writeRange(DataPartReader data, Template t, PartOpener parts, ByteRange range, ByteSink out,
+            byte[] buf, Progress progress) throws IOException {
+        range.checkWithin(t.imageLength());
         progress.start("range", range.length());
-        byte[] buf = new byte[ChecksumPipeline.BUFFER_SIZE];
         long end = range.last() + 1;
         long dataPos = -1;
-        try (DataPartReader data = new DataPartReader(template, t)) {
-            for (int i = t.entryAt(range.first()); i < t.entryCount(); i++) {
-                DescEntry e = t.entry(i);
-                if (e.type().isImageInfo() || e.length() == 0) {
-                    continue;
+        for (int i = t.entryAt(range.first()); i < t.entryCount(); i++) {
+            DescEntry e = t.entry(i);
+            if (e.type().isImageInfo() || e.length() == 0) {
+                continue;
+            }
+            if (e.imageOffset() >= end) {
+                break;
+            }
+            long from = Math.max(range.first(), e.imageOffset());
+            long to = Math.min(end, e.imageEnd());
+            if (e.type() == DescEntryType.UNMATCHED) {
+                long at = t.dataOffset(i) + (from - e.imageOffset());
+                if (at != dataPos) {
+                    data.seek(at);
                 }
-                if (e.imageOffset() >= end) {
-                    break;
+                for (long p = from; p < to; ) {
+                    int n = (int) Math.min(buf.length, to - p);
+                    data.readFully(buf, 0, n);
+                    out.write(buf, 0, n);
+                    p += n;
+                    progress.advance(n);
                 }
-                long from = Math.max(range.first(), e.imageOffset());
-                long to = Math.min(end, e.imageEnd());
-                if (e.type() == DescEntryType.UNMATCHED) {
-                    long at = t.dataOffset(i) + (from - e.imageOffset());
-                    if (at != dataPos) {
-                        data.seek(at);
-                    }
+                dataPos = at + (to - from);
+            } else {
+                try (OpenPart in = parts.open(e)) {
                     for (long p = from; p < to; ) {
                         int n = (int) Math.min(buf.length, to - p);
-                        data.readFully(buf, 0, n);
-                        writeFully(out, buf, n);
+                        ChannelInput.readFully(in.channel(), in.offset() + p - e.imageOffset(), buf, 0, n, in.name());
+                        out.write(buf, 0, n);
                         p += n;
                         progress.advance(n);
-                    }
-                    dataPos = at + (to - from);
-                } else {
-                    PartFile file = parts.get(PartKey.of(e));
-                    try (FileChannel in = openPart(file, e)) {
-                        for (long p = from; p < to; ) {
-                            int n = (int) Math.min(buf.length, to - p);
-                            ChannelInput.readFully(in, file.offset() + p - e.imageOffset(), buf, 0, n,
-                                    "part " + file.describe(e.length()));
-                            writeFully(out, buf, n);
-                            p += n;
-                            progress.advance(n);
-                        }
                     }
                 }
             }
         }
     }
 
-    private static FileChannel openPart(PartFile file, DescEntry e) throws IOException {
+    /**
+     * Opens {@code file} as the part of matched entry {@code e}.
+     *
+     * @throws CorruptInputException if it does not hold the entry's length (a whole file: exactly)
+     */
+    public static OpenPart openPart(PartFile file, DescEntry e) throws IOException {
         FileChannel in = InputFile.open(file.file(), "part");
         long size = in.size();
         if (file.whole() ? size != e.length() : size - file.offset() < e.length()) {
@@ -174,11 +217,14 @@ public final class ImageAssembler {
             throw new CorruptInputException("part " + file.describe(e.length()) + ": the file has " + size
                     + " bytes; the template needs " + e.length() + " at image offset " + e.imageOffset());
         }
-        return in;
+        return new OpenPart(in, file.offset(), "part " + file.describe(e.length()));
     }
 
     private static void writeFully(WritableByteChannel out, byte[] b, int n) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(b, 0, n);
+        writeFully(out, ByteBuffer.wrap(b, 0, n));
+    }
+
+    private static void writeFully(WritableByteChannel out, ByteBuffer bb) throws IOException {
         while (bb.hasRemaining()) {
             out.write(bb);
         }
