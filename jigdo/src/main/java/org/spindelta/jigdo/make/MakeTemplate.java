@@ -161,7 +161,7 @@ public final class MakeTemplate {
         }
     }
 
-    private static JigdoFileWriter.Description description(Path image, Path jigdo, Path template,
+    static JigdoFileWriter.Description description(Path image, Path jigdo, Path template,
             TemplateSummary summary, List<PartLine> parts, Options o) {
         Map<String, List<JigdoFile.Server>> servers = new LinkedHashMap<>();
         for (LabelDirectory l : o.labels()) {
