@@ -246,6 +246,18 @@ public final class HeadIndex {
         return (filter[bit >>> 6] & (1L << bit)) != 0;
     }
 
+    /**
+     * The filter's words, for a scan loop that tests {@code (filter[bit >>> 6] & (1L << bit)) != 0} with
+     * {@code bit = h >>> filterShift()} itself ({@link #filterHit}); not to be modified.
+     */
+    long[] filter() {
+        return filter;
+    }
+
+    int filterShift() {
+        return filterShift;
+    }
+
     /** The group with sum {@code key} (whose hash is {@code h}), or null. */
     public Group group(long key, int h) {
         int mask = tableGroups.length - 1;

@@ -153,6 +153,9 @@ public final class RollingScanner {
             final int b = block;
             final int[] t = table;
             final byte[] buf = this.buf;
+            // the filter in locals: the hot loop then loads nothing but the window's bytes and the table
+            final long[] filter = index.filter();
+            final int filterShift = index.filterShift();
             long base = start; // image offset of buf[0]
             int filled = fill(base, 0);
             int lo = 0;
@@ -167,7 +170,8 @@ public final class RollingScanner {
                 int stop = (int) Math.min(filled - b - 1, end - 1 - base);
                 for (; i <= stop; i++) {
                     int h = HeadIndex.hash(lo, hi);
-                    if (index.filterHit(h)) {
+                    int bit = h >>> filterShift;
+                    if ((filter[bit >>> 6] & (1L << bit)) != 0) {
                         probe(lo, hi, h, base, i);
                     }
                     int out = t[buf[i] & 0xFF];
