@@ -12,6 +12,7 @@ import org.spindelta.core.ByteSize;
 import org.spindelta.jigdo.format.ChecksumKind;
 import org.spindelta.jigdo.make.BaseTemplate;
 import org.spindelta.jigdo.make.MakeTemplate;
+import org.spindelta.jigdo.make.ScanTemplate;
 import org.spindelta.jigdo.match.ChecksumList;
 import org.spindelta.jigdo.match.LabelDirectory;
 import org.spindelta.jigdo.template.TemplateOptions;
@@ -28,9 +29,11 @@ import picocli.CommandLine.Spec;
  * jigdo-file and JTE users know, wired to {@link MakeTemplate}.
  */
 @Command(name = "make-template", mixinStandardHelpOptions = true,
-        description = {"Make a .jigdo and .template for an ISO image whose files are found below the --label "
-                + "directories: the image's own directory tree says where each file lies, so nothing is scanned "
-                + "byte by byte. With --base, for a SquashFS spin whose parts are the base image's chunks.",
+        description = {"Make a .jigdo and .template for an image whose files are found below the --label "
+                + "directories. For an ISO 9660 image the image's own directory tree says where each file lies, so "
+                + "nothing is scanned byte by byte; any other image (or with --scan) is scanned at every offset "
+                + "with jigdo's rolling rsync64 sum, on all cores, keeping the longest verified matches. With --base, for a SquashFS spin "
+                + "whose parts are byte ranges of its base image.",
             "Files are matched by size and checksum (MD5, or SHA-256 with --checksum sha256); --checksum-list "
                     + "files (md5sum/sha256sum or JTE style) spare reading them."})
 final class JigdoMakeTemplateCommand implements Callable<Integer> {
@@ -90,7 +93,12 @@ final class JigdoMakeTemplateCommand implements Callable<Integer> {
     @Option(names = "--info", paramLabel = "TEXT", description = "The .jigdo's Info.")
     String info;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads checksumming candidates (default: all cores).")
+    @Option(names = "--scan", description = "Scan every offset with jigdo's rolling rsync64 sum, as jigdo-file does, "
+            + "even for an ISO 9660 image (the default for any other image).")
+    boolean scan;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads scanning the image and checksumming "
+            + "candidates (default: all cores).")
     Integer threads;
 
     /** "spindelta/VERSION" as the template header's creator, like "jigdo-file/0.8.0". */
@@ -148,8 +156,27 @@ final class JigdoMakeTemplateCommand implements Callable<Integer> {
             }
             return 0;
         }
+        if (scan) {
+            ScanTemplate.Result r = common.withProgress(p -> ScanTemplate.make(image, jigdo, template, o, p));
+            if (!common.quiet) {
+                spec.commandLine().getOut().printf(Locale.ROOT,
+                        "template: %s (%d bytes) for a %s image scanned at every offset; %d matches of %d of %d "
+                                + "candidates (%d verified places, %d comparisons), %s kept in the template, in %.1f s%n",
+                        ByteSize.format(r.summary().templateLength()), r.summary().templateLength(),
+                        ByteSize.format(r.summary().imageLength()), r.matches(), r.files(), r.candidates(), r.found(),
+                        r.verifications(), ByteSize.format(r.summary().unmatchedBytes()), (System.nanoTime() - t0) / 1e9);
+            }
+            return 0;
+        }
         MakeTemplate.Result r = common.withProgress(p -> MakeTemplate.make(image, jigdo, template, o, p));
-        if (!common.quiet) {
+        if (!common.quiet && r.files() < 0) {
+            spec.commandLine().getOut().printf(Locale.ROOT,
+                    "template: %s (%d bytes) for a %s image (not ISO 9660) scanned at every offset; %d matches "
+                            + "(%d candidates), %s kept in the template, in %.1f s%n",
+                    ByteSize.format(r.summary().templateLength()), r.summary().templateLength(),
+                    ByteSize.format(r.summary().imageLength()), r.matched(), r.candidates(),
+                    ByteSize.format(r.summary().unmatchedBytes()), (System.nanoTime() - t0) / 1e9);
+        } else if (!common.quiet) {
             spec.commandLine().getOut().printf(Locale.ROOT,
                     "template: %s (%d bytes) for a %s image; %d of %d files matched (%d candidates%s), %s kept "
                             + "in the template, in %.1f s%n",

@@ -43,9 +43,9 @@ class JigdoMakeTemplateCommandTest {
                 jigdo.toString(), "--template", template.toString());
         assertEquals(2, usage.code(), usage::toString); // a usage error, like picocli's own
         assertTrue(usage.err().contains("NAME=DIR"), usage::toString);
-        CliTest.assertOneLineError(CliTest.run("jigdo", "make-template", jigdo.toString(), "--label",
+        CliTest.assertOneLineError(CliTest.run("jigdo", "make-template", dir.resolve("absent.iso").toString(), "--label",
                 "Tree=" + dir.resolve("tree"), "--jigdo", dir.resolve("x.jigdo").toString(), "--template",
-                dir.resolve("x.template").toString()), "not an ISO 9660 image");
+                dir.resolve("x.template").toString()), "absent.iso");
         assertFalse(Files.exists(dir.resolve("x.jigdo")) || Files.exists(dir.resolve("x.template")), "nothing written");
     }
 
@@ -91,5 +91,33 @@ class JigdoMakeTemplateCommandTest {
                 "--template", template.toString());
         assertEquals(2, usage.code(), usage::toString);
         assertTrue(usage.err().contains("--base"), usage::toString);
+    }
+
+    @Test
+    void imagesThatAreNotIsoAreScanned(@TempDir Path dir) throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        java.io.ByteArrayOutputStream image = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 4; i++) {
+            byte[] b = CliTest.random(3000 + 20_001 * i, i);
+            Files.write(tree.resolve("f" + i + ".bin"), b);
+            image.write(CliTest.random(101 + i, 10 + i));
+            image.write(b);
+        }
+        Path img = Files.write(dir.resolve("disk.img"), image.toByteArray());
+        Path jigdo = dir.resolve("d.jigdo");
+        Path template = dir.resolve("d.template");
+        CliTest.Run r = CliTest.run("jigdo", "make-template", img.toString(), "--label", "Tree=" + tree,
+                "--jigdo", jigdo.toString(), "--template", template.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("(not ISO 9660) scanned at every offset; 4 matches"), r::toString);
+        // --scan forces it, and says more
+        r = CliTest.run("jigdo", "make-template", img.toString(), "--scan", "--threads", "1", "--label", "Tree=" + tree,
+                "--jigdo", jigdo.toString(), "--template", template.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("scanned at every offset; 4 matches of 4 of 4 candidates"), r::toString);
+        Path out = dir.resolve("rebuilt.img");
+        CliTest.Run m = CliTest.run("jigdo", "make-image", jigdo.toString(), out.toString());
+        assertEquals(0, m.code(), m::toString);
+        assertEquals(-1, Files.mismatch(out, img));
     }
 }

@@ -96,6 +96,23 @@ public final class Rsync64Sum {
         return this;
     }
 
+    /**
+     * The sum as one number, {@code lo | hi << 32}: the 8 bytes of {@link #toBytes()} read little-endian,
+     * what a rolling scan compares without allocating.
+     */
+    public long toLong() {
+        return (lo & 0xFFFF_FFFFL) | ((long) hi << 32);
+    }
+
+    /**
+     * A copy of the character table, index = byte value, for a scan that rolls the sum in its own loop:
+     * appending x is {@code lo += t[x]; hi += lo}, removing the first x of an n-byte window
+     * {@code hi -= n * t[x]; lo -= t[x]}.
+     */
+    public static int[] table() {
+        return TABLE.clone();
+    }
+
     /** The sum as a template stores it: lo, then hi, little-endian. */
     public byte[] toBytes() {
         byte[] out = new byte[LENGTH];

@@ -18,12 +18,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.spindelta.core.CorruptInputException;
 import org.spindelta.core.FormatException;
 import org.spindelta.core.InputFile;
+import org.spindelta.core.LimitExceededException;
 import org.spindelta.core.NonClosingOutputStream;
 import org.spindelta.core.Progress;
 import org.spindelta.core.StagedOutput;
-import org.spindelta.core.UnsupportedFormatException;
 import org.spindelta.jigdo.format.ChecksumKind;
 import org.spindelta.jigdo.format.JigdoFile;
 import org.spindelta.jigdo.iso.IsoImage;
@@ -34,6 +35,7 @@ import org.spindelta.jigdo.match.IsoMatcher;
 import org.spindelta.jigdo.match.LabelDirectory;
 import org.spindelta.jigdo.match.MatchRegion;
 import org.spindelta.jigdo.match.RegionComparison;
+import org.spindelta.jigdo.match.RollingScanner;
 import org.spindelta.jigdo.template.ImageLayout;
 import org.spindelta.jigdo.template.ImagePiece;
 import org.spindelta.jigdo.template.ImageTemplateWriter;
@@ -48,7 +50,8 @@ import org.spindelta.jigdo.template.TemplateSummary;
  * for byte with those bytes (or trusted by their checksum in a checksum list), and the template is
  * written in one sequential read of the image, which also checksums each file's bytes there. A region
  * whose bytes match none of its candidates (a candidate changed since the image was made) is left in the
- * template and the template written again. Both outputs appear only when complete.
+ * template and the template written again. Both outputs appear only when complete. An image that is not ISO 9660 is scanned instead
+ * ({@link ScanTemplate}).
  */
 public final class MakeTemplate {
     private MakeTemplate() {}
@@ -77,7 +80,7 @@ public final class MakeTemplate {
     /**
      * What was made.
      *
-     * @param files regular files in the image
+     * @param files regular files in the image, or -1 when the image was scanned ({@link ScanTemplate})
      * @param candidates candidate files found below the labels
      * @param matched image files the template refers to instead of storing
      * @param changed image files whose candidates all differ from the image's bytes
@@ -92,9 +95,10 @@ public final class MakeTemplate {
             IsoImage iso;
             try {
                 iso = IsoImage.read(ch);
-            } catch (FormatException e) {
-                throw new UnsupportedFormatException(image + " is not an ISO 9660 image; make-template reads ISO "
-                        + "images so far (" + e.getMessage() + ")");
+            } catch (FormatException | CorruptInputException | LimitExceededException e) {
+                // not ISO 9660, or no usable directory tree: scan every offset instead (ScanTemplate)
+                return ScanTemplate.make(ch, image, jigdoOut, templateOut, o, RollingScanner.DEFAULT_RANGE_LENGTH,
+                        progress).toMakeTemplateResult();
             }
             CandidateIndex candidates = CandidateIndex.scan(o.labels(), o.minSize(), o.excludes());
             List<MatchRegion> regions = IsoMatcher.regions(iso.files(), candidates, o.minSize());
@@ -162,7 +166,7 @@ public final class MakeTemplate {
         }
     }
 
-    private static JigdoFileWriter.Description description(Path image, Path jigdo, Path template,
+    static JigdoFileWriter.Description description(Path image, Path jigdo, Path template,
             TemplateSummary summary, List<PartLine> parts, Options o) {
         Map<String, List<JigdoFile.Server>> servers = new LinkedHashMap<>();
         for (LabelDirectory l : o.labels()) {

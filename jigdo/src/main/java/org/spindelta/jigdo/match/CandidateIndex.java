@@ -75,6 +75,15 @@ public final class CandidateIndex {
         return bySize.getOrDefault(size, List.of());
     }
 
+    /** Every candidate, in no particular order. */
+    public List<Candidate> all() {
+        List<Candidate> all = new ArrayList<>(count);
+        for (List<Candidate> l : bySize.values()) {
+            all.addAll(l);
+        }
+        return all;
+    }
+
     /** How many candidates there are. */
     public int count() {
         return count;

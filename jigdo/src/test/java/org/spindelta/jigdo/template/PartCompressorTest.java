@@ -1,11 +1,13 @@
 package org.spindelta.jigdo.template;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -80,6 +82,25 @@ class PartCompressorTest {
             int n = lib.compress(in, in.length);
             int m = jdk.compress(in, in.length);
             assertTrue(n < m, "libdeflate " + n + " bytes vs zlib " + m);
+        }
+    }
+
+    @Test
+    void theDefaultKeepsTheSmallerOfLibdeflatesAndZlibsStreams() throws Exception {
+        // text and machine code, where libdeflate wins, and tar-like runs of headers and zeros, where zlib can
+        byte[] mixed = realBytes();
+        byte[] runs = new byte[200_000];
+        for (int i = 0; i < runs.length; i += 10_240) {
+            byte[] header = ("./usr/share/doc/file-" + i + "\u0000000644\u0000ustar  root").getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(header, 0, runs, i, header.length);
+        }
+        for (byte[] in : new byte[][] {mixed, runs}) {
+            try (PartCompressor best = PartCompressor.create(9); PartCompressor lib = PartCompressor.libdeflate(9);
+                    PartCompressor jdk = PartCompressor.jdk(9)) {
+                int n = best.compress(in, in.length);
+                assertEquals(Math.min(lib.compress(in, in.length), jdk.compress(in, in.length)), n);
+                assertArrayEquals(in, inflate(best.output(), n, in.length));
+            }
         }
     }
 }
