@@ -1,22 +1,19 @@
 package org.spindelta.jigdo.checksum;
 
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.spindelta.core.Sha256;
 import org.spindelta.core.SpindeltaException;
-import org.spindelta.core.VerificationException;
 import org.spindelta.jigdo.format.ChecksumKind;
 
 /**
  * Checksums an image being built or read on two more threads, so reading, writing and hashing overlap: the
  * building thread fills a buffer, writes it out and hands it here; one thread adds it to the image's
- * digest, another to the current part's (every matched byte is hashed twice, once for its part and once
- * for the image, which is why one hashing thread was the bottleneck) and checks each part's checksum at
- * its end (make-image), or hands each part's checksum back (make-template). A buffer returns to the pool when both are done with it. With {@value #BUFFERS} buffers of
- * {@value #BUFFER_SIZE} bytes in flight, memory is 16 MiB.
+ * digest, another, for bytes submitted as part bytes, to the current part's, handing each part's checksum
+ * back at its end (make-template: every matched byte is hashed twice, once for its part and once for the
+ * image, which is why one hashing thread was the bottleneck). A buffer returns to the pool when both are
+ * done with it. With {@value #BUFFERS} buffers of {@value #BUFFER_SIZE} bytes in flight, memory is 16 MiB.
  */
 public final class ChecksumPipeline implements AutoCloseable {
     public static final int BUFFERS = 16;
@@ -28,24 +25,21 @@ public final class ChecksumPipeline implements AutoCloseable {
     /** {@code users} counts the threads still to hash it; the last one frees the buffer. */
     private record Chunk(byte[] buffer, int length, AtomicInteger users) implements Task {}
 
-    private record PartEnd(byte[] expected, String what) implements Task {}
+    private record PartEnd() implements Task {}
 
     private record Finish() implements Task {}
 
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
     private final BlockingQueue<Task> imageTasks = new ArrayBlockingQueue<>(BUFFERS + 2);
     private final BlockingQueue<Task> partTasks = new ArrayBlockingQueue<>(2 * BUFFERS + 2);
-    private final ChecksumKind kind;
     private final Thread imageWorker;
     private final Thread partWorker;
-    private volatile SpindeltaException failure;
     private volatile Throwable crash;
     private volatile byte[] imageDigest;
     /** Checksums of parts ended by {@link #endPart()}, handed from the part thread to the caller. */
     private final BlockingQueue<byte[]> partDigests = new ArrayBlockingQueue<>(1);
 
     public ChecksumPipeline(ChecksumKind kind) {
-        this.kind = kind;
         for (int i = 0; i < BUFFERS; i++) {
             free.add(new byte[BUFFER_SIZE]);
         }
@@ -90,17 +84,12 @@ public final class ChecksumPipeline implements AutoCloseable {
         put(imageTasks, c);
     }
 
-    /** The current part ends: its checksum must be {@code expected}; {@code what} names it in the error. */
-    public void endPart(byte[] expected, String what) throws SpindeltaException {
-        put(partTasks, new PartEnd(expected, what));
-    }
-
     /**
      * The current part ends: waits until it is hashed and returns its checksum (the image's hashing goes on
      * meanwhile on its own thread).
      */
     public byte[] endPart() throws SpindeltaException {
-        put(partTasks, new PartEnd(null, null));
+        put(partTasks, new PartEnd());
         try {
             while (true) {
                 byte[] d = partDigests.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -117,8 +106,6 @@ public final class ChecksumPipeline implements AutoCloseable {
 
     /**
      * Waits for all hashing and returns the image's checksum.
-     *
-     * @throws VerificationException if a part's checksum was wrong
      */
     public byte[] finish() throws SpindeltaException {
         put(partTasks, new Finish());
@@ -134,13 +121,10 @@ public final class ChecksumPipeline implements AutoCloseable {
         return imageDigest;
     }
 
-    /** Throws the first failure a worker found. */
+    /** Throws if a hashing thread failed. */
     public void check() throws SpindeltaException {
         if (crash != null) {
             throw new IllegalStateException("checksum thread failed", crash);
-        }
-        if (failure != null) {
-            throw failure;
         }
     }
 
@@ -179,14 +163,8 @@ public final class ChecksumPipeline implements AutoCloseable {
                 if (t instanceof Chunk c) {
                     part.update(c.buffer(), 0, c.length());
                     release(c);
-                } else if (t instanceof PartEnd e) {
-                    byte[] got = part.digest();
-                    if (e.expected() == null) {
-                        partDigests.add(got);
-                    } else if (!Arrays.equals(got, e.expected()) && failure == null) {
-                        failure = new VerificationException(e.what() + " has " + kind.label() + " " + Sha256.hex(got)
-                                + " but the template wants " + Sha256.hex(e.expected()));
-                    }
+                } else if (t instanceof PartEnd) {
+                    partDigests.add(part.digest());
                 }
             }
         } catch (InterruptedException e) {

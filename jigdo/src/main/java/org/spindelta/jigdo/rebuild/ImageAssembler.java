@@ -59,10 +59,13 @@ public final class ImageAssembler {
     }
 
     /**
-     * Writes the whole image to {@code out} from its current position, checking every part's checksum
-     * and the image's.
+     * Writes the whole image to {@code out} from its current position, checking the image's checksum, which
+     * covers every part's bytes. Parts are not hashed on the way (that was a second digest pass over nearly
+     * every byte: make-image took 9.9 s against jigit-mkimage's 8.5 s on a 1.36 GB ISO); only when the
+     * image's checksum is wrong are they hashed, to name the part that is not what the template wants.
      *
-     * @throws VerificationException if a part or the image does not have the template's checksum
+     * @throws VerificationException if the image does not have the template's checksum, naming the first
+     *     part with a wrong one if there is such a part
      * @throws CorruptInputException if the template's data does not decompress, or a part file changed size
      */
     public static Result assemble(FileChannel template, Template t, Map<PartKey, PartFile> parts, FileChannel out,
@@ -83,30 +86,55 @@ public final class ImageAssembler {
                         progress.advance(n);
                     }
                 } else if (e.type().isMatched()) {
-                    String name;
                     try (OpenPart in = openPart(parts.get(PartKey.of(e)), e)) {
-                        name = in.name();
                         for (long done = 0; done < e.length(); ) {
                             byte[] buf = sums.take();
                             int n = (int) Math.min(buf.length, e.length() - done);
-                            ChannelInput.readFully(in.channel(), in.offset() + done, buf, 0, n, name);
+                            ChannelInput.readFully(in.channel(), in.offset() + done, buf, 0, n, in.name());
                             writeFully(out, buf, n);
-                            sums.submit(buf, n, true);
+                            sums.submit(buf, n, false);
                             done += n;
                             progress.advance(n);
                         }
                     }
-                    sums.endPart(e.checksum(), name + " (image bytes " + e.imageOffset() + "-"
-                            + (e.imageEnd() - 1) + ")");
                 }
             }
             byte[] sum = sums.finish();
             DescEntry info = t.imageInfo();
             if (!Sha256.equal(sum, info.checksum())) {
+                badPart(t, parts);
                 throw new VerificationException("the rebuilt image has " + t.checksumKind().label() + " "
                         + Sha256.hex(sum) + " but the template says " + Sha256.hex(info.checksum()));
             }
             return new Result(t.imageLength(), sum);
+        }
+    }
+
+    /**
+     * After a wrong image checksum: hashes the parts in image order and throws for the first whose checksum
+     * is not the template's (it changed, or a same-sized wrong file was taken); returns if all are right.
+     */
+    private static void badPart(Template t, Map<PartKey, PartFile> parts) throws IOException {
+        byte[] buf = new byte[ChecksumPipeline.BUFFER_SIZE];
+        for (DescEntry e : t.entries()) {
+            if (!e.type().isMatched()) {
+                continue;
+            }
+            java.security.MessageDigest md = t.checksumKind().newDigest();
+            try (OpenPart in = openPart(parts.get(PartKey.of(e)), e)) {
+                for (long done = 0; done < e.length(); ) {
+                    int n = (int) Math.min(buf.length, e.length() - done);
+                    ChannelInput.readFully(in.channel(), in.offset() + done, buf, 0, n, in.name());
+                    md.update(buf, 0, n);
+                    done += n;
+                }
+                byte[] got = md.digest();
+                if (!Sha256.equal(got, e.checksum())) {
+                    throw new VerificationException(in.name() + " (image bytes " + e.imageOffset() + "-"
+                            + (e.imageEnd() - 1) + ") has " + t.checksumKind().label() + " " + Sha256.hex(got)
+                            + " but the template wants " + Sha256.hex(e.checksum()));
+                }
+            }
         }
     }
 
