@@ -40,7 +40,8 @@ import org.spindelta.jigdo.rebuild.RebuildInput;
  * cache of earlier runs), download the rest from the mirrors into the {@link PartCache} on
  * {@link GetOptions#connections()} threads (each part verified before it is kept; retries with backoff,
  * then the next mirror), and build the image with {@link ImageAssembler} into a temporary file beside OUT,
- * renamed only when the image's checksum is the template's.
+ * renamed only when the image's checksum is the template's. The default cache ({@code OUT.parts}) is removed
+ * once the image is in place; a {@code --cache} directory is kept, for the next image of the series.
  */
 public final class GetImage {
     /** What a run did: the image, and how many parts and bytes came from where. */
@@ -130,7 +131,7 @@ public final class GetImage {
         try (HttpFetcher fetcher = new HttpFetcher(options.timeout())) {
             Path templateFile = template(cache, fetcher, progress);
             // RebuildInput needs the .jigdo as a file; relative file: locations stay relative to where it came from
-            Path jigdoFile = jigdoUri.isPresent() ? cacheDir.resolve("image.jigdo") : Path.of(source);
+            Path jigdoFile = jigdoUri.isPresent() ? cacheDir.resolve(PartCache.JIGDO_NAME) : Path.of(source);
             if (jigdoUri.isPresent()) {
                 Files.write(jigdoFile, jigdoBytes);
             }
@@ -157,6 +158,9 @@ public final class GetImage {
                     ImageAssembler.Result r = ImageAssembler.assemble(in.channel(), in.template(), parts, staged.channel(),
                             progress);
                     staged.commit();
+                    if (options.cache().isEmpty()) {
+                        cache.deleteOwnFiles(); // the image is verified: the parts it was made of are in it
+                    }
                     return new Result(out, r.length(), r.checksum(), local.size(), localBytes, (int) cached[0], cached[1],
                             missing.size(), downloaded);
                 }
@@ -228,6 +232,10 @@ public final class GetImage {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         Map<PartKey, PartFile> got = Collections.synchronizedMap(new LinkedHashMap<>());
         AtomicLong bytes = new AtomicLong();
+        AtomicInteger done = new AtomicInteger();
+        if (progress instanceof PartsProgress pp) {
+            pp.parts(0, missing.size());
+        }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.connections(), missing.size()), r -> {
             Thread th = new Thread(r, "jigdo-get");
             th.setDaemon(true);
@@ -241,6 +249,9 @@ public final class GetImage {
                     try {
                         got.put(k, one(k, mirrors.sources(at), kind, cache, fetcher, options, progress));
                         bytes.addAndGet(k.length());
+                        if (progress instanceof PartsProgress pp) {
+                            pp.parts(done.incrementAndGet(), missing.size());
+                        }
                     } catch (IOException e) {
                         failures.add((at.isEmpty() ? kind.partLabel() + ":" + k.checksum() : at.get(0)) + " ("
                                 + k.length() + " bytes): " + e.getMessage());

@@ -26,6 +26,10 @@ public final class PartCache {
     /** jigdo base64 (RFC 4648 section 5 alphabet, no padding): safe as a file name. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,100}");
     private static final String TEMP = ".tmp";
+    /** What {@link #pathOf} and {@link #named} make. */
+    private static final Pattern OWN = Pattern.compile("[A-Za-z0-9_-]{1,100}(-\\d{1,18}|\\.template)");
+    /** Where a downloaded {@code .jigdo} file is kept for the run. */
+    public static final String JIGDO_NAME = "image.jigdo";
 
     private final Path dir;
 
@@ -87,6 +91,27 @@ public final class PartCache {
     /** Moves a verified temporary file to {@code to}, a name of {@link #named}. */
     public void keep(Path temp, Path to) throws IOException {
         Files.move(temp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Removes the files this cache names (parts, templates, the downloaded {@code .jigdo} file) and then the
+     * directory if nothing else is in it.
+     */
+    public void deleteOwnFiles() throws IOException {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            for (Path p : s) {
+                String n = p.getFileName().toString();
+                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && (OWN.matcher(n).matches()
+                        || n.equals(JIGDO_NAME))) {
+                    Files.delete(p);
+                }
+            }
+        }
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            if (!s.iterator().hasNext()) {
+                Files.delete(dir);
+            }
+        }
     }
 
     private Path pathOf(PartKey k) {
