@@ -40,6 +40,8 @@ import org.spindelta.jigdo.format.RangeLocation;
  */
 public final class HttpFetcher implements AutoCloseable {
     private static final int BUFFER = 64 << 10;
+    /** The JDK's default {@code jdk.httpclient.redirects.retrylimit}: a redirect loop ends with the last 3xx. */
+    static final int MAX_REDIRECTS = 5;
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)");
 
     private final HttpClient client;
@@ -95,6 +97,10 @@ public final class HttpFetcher implements AutoCloseable {
     private static void check(URI uri, HttpResponse<?> resp, Optional<RangeLocation> range, OptionalLong length, long max)
             throws FetchException {
         int status = resp.statusCode();
+        if (status >= 300 && status < 400) {
+            throw new FetchException(uri + ": HTTP " + status + " after " + MAX_REDIRECTS
+                    + " redirects (a loop, or to a different scheme)", true);
+        }
         if (range.isEmpty() && status != 200) {
             throw new FetchException(uri + ": HTTP " + status + ", not 200", status >= 300 && status < 500 && status != 408 && status != 429);
         }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * mirror that dies mid-download).
  */
 final class TestMirror implements AutoCloseable {
-    enum Fault { NONE, STATUS_404, STATUS_500, CORRUPT, IGNORE_RANGE, TOO_LONG }
+    enum Fault { NONE, STATUS_404, STATUS_500, CORRUPT, IGNORE_RANGE, TOO_LONG, HUGE_LENGTH, REDIRECT_LOOP, STALL }
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d+)");
 
@@ -33,11 +33,14 @@ final class TestMirror implements AutoCloseable {
     volatile Fault fault = Fault.NONE;
     /** Part requests (paths outside the top directory) answered before the mirror fails with 500; -1: never. */
     volatile int dieAfter = -1;
+    /** Part requests that stall (half the body, then nothing for {@link #STALL_MILLIS}) under {@link Fault#STALL}. */
+    final AtomicInteger stalls = new AtomicInteger(4);
+    static final long STALL_MILLIS = 30_000;
 
     TestMirror(Path root) throws IOException {
         this.root = root;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.setExecutor(Executors.newCachedThreadPool()); // stalled exchanges must not hold up others
         server.createContext("/", this::handle);
         server.start();
     }
@@ -72,6 +75,11 @@ final class TestMirror implements AutoCloseable {
                 x.sendResponseHeaders(f == Fault.STATUS_404 ? 404 : 500, -1);
                 return;
             }
+            if (f == Fault.REDIRECT_LOOP) {
+                x.getResponseHeaders().set("Location", path);
+                x.sendResponseHeaders(302, -1);
+                return;
+            }
             Path file = root.resolve(path.substring(1)).normalize();
             if (!file.startsWith(root) || !Files.isRegularFile(file)) {
                 x.sendResponseHeaders(404, -1);
@@ -94,6 +102,23 @@ final class TestMirror implements AutoCloseable {
             }
             if (f == Fault.CORRUPT && body.length > 0) {
                 body[body.length / 2] ^= 1;
+            }
+            if (f == Fault.HUGE_LENGTH) {
+                x.sendResponseHeaders(status, 1L << 40);
+                x.getResponseBody().write(body);
+                return; // the exchange closes the connection short of its length
+            }
+            if (f == Fault.STALL && stalls.getAndDecrement() > 0) {
+                x.sendResponseHeaders(status, body.length);
+                OutputStream out = x.getResponseBody();
+                out.write(body, 0, body.length / 2);
+                out.flush();
+                try {
+                    Thread.sleep(STALL_MILLIS); // the client must give up long before
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
             }
             if (f == Fault.TOO_LONG) {
                 body = java.util.Arrays.copyOf(body, body.length + 10);
