@@ -314,6 +314,78 @@ class GetImageTest {
         }
     }
 
+    /**
+     * A spin made of byte ranges of the test ISO (the base, served by the mirror) with new bytes between
+     * them: a template whose parts are range locations {@code Base:test.iso#bytes=A-B}, as
+     * {@code make-template --base} writes them. Returns the spin image.
+     */
+    private Path rangeTemplate(Path root, String mirrorUrl) throws Exception {
+        Path iso = TestImages.get().iso;
+        Files.createDirectories(root);
+        if (!Files.exists(root.resolve("base"))) {
+            Files.createSymbolicLink(root.resolve("base"), iso.getParent());
+        }
+        byte[] base = Files.readAllBytes(iso);
+        java.io.ByteArrayOutputStream spin = new java.io.ByteArrayOutputStream();
+        List<org.spindelta.jigdo.template.ImagePiece.Matched> matched = new ArrayList<>();
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < 12; i++) {
+            byte[] fresh = new byte[1000 + rnd.nextInt(5000)];
+            rnd.nextBytes(fresh);
+            spin.write(fresh);
+            int len = 20_000 + rnd.nextInt(200_000);
+            int first = rnd.nextInt(base.length - len);
+            matched.add(new org.spindelta.jigdo.template.ImagePiece.Matched(spin.size(), len,
+                    "Base:test.iso#bytes=" + first + "-" + (first + len - 1)));
+            spin.write(base, first, len);
+        }
+        Path image = Files.write(tmp.resolve("spin.img"), spin.toByteArray());
+        org.spindelta.jigdo.template.ImageTemplateWriter.Result r;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(image);
+                java.io.OutputStream o = Files.newOutputStream(root.resolve("spin.template"))) {
+            r = org.spindelta.jigdo.template.ImageTemplateWriter.write(ch,
+                    org.spindelta.jigdo.template.ImageLayout.of(spin.size(), matched), o,
+                    TemplateOptions.of(ChecksumKind.SHA256), Progress.NONE);
+        }
+        try (java.io.OutputStream o = Files.newOutputStream(root.resolve("spin.jigdo"))) {
+            org.spindelta.jigdo.template.JigdoFileWriter.write(new org.spindelta.jigdo.template.JigdoFileWriter.Description(
+                    "spin.img", "spin.template", r.summary(), Optional.empty(), Optional.empty(),
+                    Map.of("Base", List.of(new org.spindelta.jigdo.format.JigdoFile.Server(mirrorUrl + "base/", false))),
+                    r.parts()), o, false, "spindelta/test");
+        }
+        return image;
+    }
+
+    @Test
+    void rangePartsAreFetchedWithRangeRequestsAndAMirrorAnswering200IsSkipped() throws Exception {
+        Path root = tmp.resolve("range-mirror");
+        Files.createDirectories(root);
+        try (TestMirror whole = new TestMirror(root); TestMirror good = new TestMirror(root)) {
+            whole.fault = TestMirror.Fault.IGNORE_RANGE;
+            Path spin = rangeTemplate(root, whole.url());
+            // the first [Servers] entry answers ranges with the whole file (200): refused, the next is used
+            List<String> jigdo = new ArrayList<>(Files.readAllLines(root.resolve("spin.jigdo")));
+            int at = jigdo.indexOf("[Servers]");
+            jigdo.add(at + 2, "Base=" + good.url() + "base/");
+            Files.write(root.resolve("spin.jigdo"), jigdo);
+            Path out = tmp.resolve("spin-out.img");
+            GetImage.Result r = get(good.url() + "spin.jigdo", out, PartSources.none());
+            assertEquals(-1, Files.mismatch(out, spin));
+            assertEquals(12, r.downloadedParts());
+            assertEquals(12, good.partRequests());
+            assertEquals(12, whole.partRequests(), "a 200 to a range request is final for that mirror");
+
+            // with the base image given, nothing is downloaded
+            good.resetCounts();
+            Path again = tmp.resolve("spin-local.img");
+            GetImage.Result local = get(good.url() + "spin.jigdo", again,
+                    new PartSources(Map.of(), List.of(), List.of(TestImages.get().iso)));
+            assertEquals(-1, Files.mismatch(again, spin));
+            assertEquals(12, local.localParts());
+            assertEquals(0, good.partRequests());
+        }
+    }
+
     private static void waitForPort(int port) throws Exception {
         for (int i = 0; i < 100; i++) {
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
