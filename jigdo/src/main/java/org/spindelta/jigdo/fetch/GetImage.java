@@ -149,7 +149,8 @@ public final class GetImage {
                     }
                 }
                 List<PartKey> notCached = needed.stream().filter(k -> !parts.containsKey(k)).toList();
-                Map<PartKey, PartFile> local = in.locator(sources).locateAvailable(notCached, progress);
+                Map<PartKey, PartFile> local = verified(in.locator(sources).locateAvailable(notCached, progress),
+                        in.template().checksumKind(), progress);
                 parts.putAll(local);
                 long localBytes = local.keySet().stream().mapToLong(PartKey::length).sum();
                 List<PartKey> missing = needed.stream().filter(k -> !parts.containsKey(k)).toList();
@@ -166,6 +167,31 @@ public final class GetImage {
                 }
             }
         }
+    }
+
+    /**
+     * The local parts whose bytes have the part's checksum. The locator settles a unique size without
+     * reading the file; make-image then fails on a wrong one, but get can still download it, so each is
+     * hashed here (local parts are read twice: once here, once into the image).
+     */
+    private static Map<PartKey, PartFile> verified(Map<PartKey, PartFile> found, ChecksumKind kind, Progress progress)
+            throws IOException {
+        progress.start("check local parts", found.keySet().stream().mapToLong(PartKey::length).sum());
+        Map<PartKey, PartFile> ok = new LinkedHashMap<>();
+        for (Map.Entry<PartKey, PartFile> e : found.entrySet()) {
+            PartKey k = e.getKey();
+            PartFile f = e.getValue();
+            try (java.nio.channels.FileChannel ch = InputFile.open(f.file(), "part")) {
+                if ((f.whole() ? ch.size() == k.length() : ch.size() - f.offset() >= k.length())
+                        && JigdoBase64.encode(org.spindelta.core.FileDigest.of(ch, f.offset(), k.length(), kind.newDigest(),
+                                progress)).equals(k.checksum())) {
+                    ok.put(k, f);
+                }
+            } catch (IOException ex) {
+                // an unreadable local file is not a source; the part is downloaded
+            }
+        }
+        return ok;
     }
 
     /** The template in the cache, downloaded (or copied) and verified there unless an earlier run did. */
