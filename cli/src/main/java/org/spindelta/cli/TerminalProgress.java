@@ -3,10 +3,10 @@ package org.spindelta.cli;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.spindelta.core.Progress;
+import org.spindelta.jigdo.fetch.PartsProgress;
 
 /** A progress bar on the terminal, one per phase; thread-safe because windows report concurrently. */
-final class TerminalProgress implements Progress, AutoCloseable {
+final class TerminalProgress implements PartsProgress, AutoCloseable {
     private ProgressBar bar;
 
     @Override
@@ -23,6 +23,14 @@ final class TerminalProgress implements Progress, AutoCloseable {
     public synchronized void advance(long bytes) {
         if (bar != null) {
             bar.stepBy(bytes);
+        }
+    }
+
+    /** jigdo get: "parts 12/40" beside the bytes and rate. */
+    @Override
+    public synchronized void parts(int done, int total) {
+        if (bar != null) {
+            bar.setExtraMessage(" parts " + done + "/" + total);
         }
     }
 

@@ -69,6 +69,27 @@ public final class PartLocator {
      * @throws MissingPartsException listing every part found nowhere
      */
     public Map<PartKey, PartFile> locate(Collection<PartKey> needed, Progress progress) throws IOException {
+        Map<PartKey, PartFile> found = locateAvailable(needed, progress);
+        Map<String, List<String>> parts = jigdo.isPresent() ? jigdo.get().parts() : Map.of();
+        List<String> missing = new ArrayList<>();
+        for (PartKey k : needed) {
+            if (!found.containsKey(k)) {
+                List<String> at = parts.getOrDefault(k.checksum(), List.of());
+                missing.add((at.isEmpty() ? kind.partLabel() + ":" + k.checksum() : String.join(" or ", at))
+                        + " (" + k.length() + " bytes)");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new MissingPartsException(missing.stream().distinct().sorted().toList());
+        }
+        return found;
+    }
+
+    /**
+     * A file for each of {@code needed} that is on this machine; the others are left out (for
+     * {@code jigdo get}, which downloads them).
+     */
+    public Map<PartKey, PartFile> locateAvailable(Collection<PartKey> needed, Progress progress) throws IOException {
         Map<PartKey, PartFile> found = new LinkedHashMap<>();
         Map<String, List<String>> parts = jigdo.isPresent() ? jigdo.get().parts() : Map.of();
         Map<String, List<JigdoFile.Server>> servers = jigdo.isPresent() ? jigdo.get().servers() : Map.of();
@@ -89,17 +110,6 @@ public final class PartLocator {
         }
         if (!rest.isEmpty() && (!sources.directories().isEmpty() || !sources.files().isEmpty())) {
             searchSources(rest, found, progress);
-        }
-        List<String> missing = new ArrayList<>();
-        for (PartKey k : needed) {
-            if (!found.containsKey(k)) {
-                List<String> at = parts.getOrDefault(k.checksum(), List.of());
-                missing.add((at.isEmpty() ? kind.partLabel() + ":" + k.checksum() : String.join(" or ", at))
-                        + " (" + k.length() + " bytes)");
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new MissingPartsException(missing.stream().distinct().sorted().toList());
         }
         return found;
     }
