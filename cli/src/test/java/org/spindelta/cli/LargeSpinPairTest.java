@@ -25,9 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The trees come from {@code bench/make-spin-tree.py} (1,200 MiB of files, seeded: edits, removals,
  * version renames, added files, small files shifting the fragments) and the images from the real
  * mksquashfs with its defaults (gzip level 9, 128 KiB blocks; xz would take minutes per image). Measured
- * on 2 shared cores: ~3 minutes in all, two thirds of it mksquashfs; diff ~45 s at ~380 MB RSS, apply
- * ~12 s at ~340 MB. Needs ~5 GB of free disk in the temporary directory (the trees are deleted once
- * imaged): skipped without it locally, failed on CI.
+ * on 2 cores: 101 s in all, 59 s of it mksquashfs; diff 26 s at 386 MiB peak RSS, apply 10 s at 323 MiB
+ * (~150 s, diff 44 s, with other work on the cores). Uses ~3.3 GB of disk at most in the temporary
+ * directory (the trees are deleted once imaged) and asks for 5 GB free: skipped without it locally,
+ * failed on CI.
  */
 class LargeSpinPairTest {
     private static final int TREE_MIB = 1200;
