@@ -12,4 +12,14 @@ public record IsoFile(String path, long size, List<Extent> extents) {
     public IsoFile {
         extents = List.copyOf(extents);
     }
+
+    /** Whether its data lies in one run of the image: one extent, or extents that follow each other. */
+    public boolean contiguous() {
+        for (int i = 1; i < extents.size(); i++) {
+            if (extents.get(i - 1).end() != extents.get(i).offset()) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.spindelta.jigdo.iso.Extent;
 import org.spindelta.jigdo.iso.IsoFile;
 
 /**
@@ -22,7 +21,7 @@ public final class IsoMatcher {
         List<MatchRegion> out = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         for (IsoFile f : files) {
-            if (f.size() < minSize || f.extents().isEmpty() || !contiguous(f.extents())) {
+            if (f.size() < minSize || f.extents().isEmpty() || !f.contiguous()) {
                 continue;
             }
             List<Candidate> c = candidates.ofSize(f.size());
@@ -42,15 +41,6 @@ public final class IsoMatcher {
             }
         }
         return kept;
-    }
-
-    private static boolean contiguous(List<Extent> extents) {
-        for (int i = 1; i < extents.size(); i++) {
-            if (extents.get(i - 1).end() != extents.get(i).offset()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The same path below a label first, then the same name, then the rest in scan order. */

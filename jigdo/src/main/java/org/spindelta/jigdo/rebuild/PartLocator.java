@@ -23,6 +23,8 @@ import org.spindelta.jigdo.format.ChecksumKind;
 import org.spindelta.jigdo.format.JigdoBase64;
 import org.spindelta.jigdo.format.JigdoFile;
 import org.spindelta.jigdo.format.RangeLocation;
+import org.spindelta.jigdo.iso.IsoFile;
+import org.spindelta.jigdo.iso.IsoImage;
 
 /**
  * Finds a local file for each part a template needs, before anything is written:
@@ -36,7 +38,9 @@ import org.spindelta.jigdo.format.RangeLocation;
  *       against a base image) takes those bytes of the file it names, or of a {@code --source} file of that
  *       name;
  *   <li>then among the files of the {@code --source} directories and files with the right size: the only
- *       one, or, when several share a size, the one with the right checksum.
+ *       one, or, when several share a size, the one with the right checksum. A {@code --source} file that
+ *       is an ISO 9660 image (an older image of the same series) also offers each of its files, read at
+ *       its extent and always settled by checksum.
  * </ol>
  *
  * A found file is verified by checksum while the image is built ({@link ImageAssembler}); only size
@@ -211,17 +215,26 @@ public final class PartLocator {
         return true;
     }
 
+    /** A place a part may be: a whole file, or a file's extent inside an ISO image given with --source. */
+    private record Candidate(PartFile part, long length, boolean inImage) {}
+
     private void searchSources(List<PartKey> rest, Map<PartKey, PartFile> found, Progress progress)
             throws IOException {
         Map<Long, List<PartKey>> bySize = new HashMap<>();
         for (PartKey k : rest) {
             bySize.computeIfAbsent(k.length(), s -> new ArrayList<>()).add(k);
         }
-        Map<Long, List<Path>> candidates = new HashMap<>();
+        Map<Long, List<Candidate>> candidates = new HashMap<>();
         for (Path f : sources.files()) {
             long s = size(f);
             if (bySize.containsKey(s)) {
-                candidates.computeIfAbsent(s, x -> new ArrayList<>()).add(f);
+                candidates.computeIfAbsent(s, x -> new ArrayList<>()).add(new Candidate(PartFile.whole(f), s, false));
+            }
+            for (IsoFile inside : isoFiles(f)) {
+                if (bySize.containsKey(inside.size()) && inside.size() > 0 && inside.contiguous()) {
+                    candidates.computeIfAbsent(inside.size(), x -> new ArrayList<>()).add(new Candidate(
+                            PartFile.range(f, inside.extents().get(0).offset()), inside.size(), true));
+                }
             }
         }
         for (Path dir : sources.directories()) {
@@ -229,7 +242,8 @@ public final class PartLocator {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     if (attrs.isRegularFile() && bySize.containsKey(attrs.size())) {
-                        candidates.computeIfAbsent(attrs.size(), x -> new ArrayList<>()).add(file);
+                        candidates.computeIfAbsent(attrs.size(), x -> new ArrayList<>())
+                                .add(new Candidate(PartFile.whole(file), attrs.size(), false));
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -241,26 +255,41 @@ public final class PartLocator {
             });
         }
         for (Map.Entry<Long, List<PartKey>> e : bySize.entrySet()) {
-            List<Path> files = candidates.getOrDefault(e.getKey(), List.of());
+            List<Candidate> files = candidates.getOrDefault(e.getKey(), List.of());
             List<PartKey> keys = e.getValue();
-            if (files.size() == 1 && keys.size() == 1) {
-                found.put(keys.get(0), PartFile.whole(files.get(0))); // verified while the image is built
+            if (files.size() == 1 && keys.size() == 1 && !files.get(0).inImage()) {
+                found.put(keys.get(0), files.get(0).part()); // verified while the image is built
                 continue;
             }
-            for (Path f : files) {
-                String sum = JigdoBase64.encode(checksum(f, progress));
+            // several of a size, or a file of another image (where a same-sized file is a likely stranger):
+            // settled by checksum
+            for (Candidate c : files) {
+                String sum = JigdoBase64.encode(checksum(c, progress));
                 for (PartKey k : keys) {
                     if (k.checksum().equals(sum)) {
-                        found.putIfAbsent(k, PartFile.whole(f));
+                        found.putIfAbsent(k, c.part());
                     }
                 }
             }
         }
     }
 
-    private byte[] checksum(Path f, Progress progress) throws IOException {
+    /**
+     * The files of {@code f} when it is an ISO 9660 image (an older image of the same series holds most of a
+     * new one's files), else none: a file that is not an ISO, or whose directory tree is damaged, is only
+     * a candidate part itself.
+     */
+    private static List<IsoFile> isoFiles(Path f) {
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-            return FileDigest.of(ch, 0, ch.size(), kind.newDigest(), progress);
+            return IsoImage.read(ch).files();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private byte[] checksum(Candidate c, Progress progress) throws IOException {
+        try (FileChannel ch = FileChannel.open(c.part().file(), StandardOpenOption.READ)) {
+            return FileDigest.of(ch, c.part().offset(), c.length(), kind.newDigest(), progress);
         }
     }
 
