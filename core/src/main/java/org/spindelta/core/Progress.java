@@ -17,6 +17,9 @@ public interface Progress {
     /** Starts a new phase named {@code task} expected to process {@code total} bytes. */
     void start(String task, long total);
 
-    /** {@code bytes} more have been processed in the current phase. */
+    /**
+     * {@code bytes} more have been processed in the current phase; negative when work is undone (a download
+     * attempt that failed and will be made again).
+     */
     void advance(long bytes);
 }

@@ -319,13 +319,16 @@ public final class GetImage {
             for (int attempt = 0; attempt < options.attempts(); attempt++) {
                 Path tmp = cache.newTemp(k.checksum());
                 AtomicLong sent = new AtomicLong();
+                boolean accepted = false;
                 try {
                     MessageDigest md = kind.newDigest();
                     fetcher.fetch(s.uri(), s.range(), OptionalLong.of(k.length()), k.length(), tmp, md, n -> {
                         sent.addAndGet(n);
                         progress.advance(n);
                     });
-                    return cache.accept(k, tmp, md.digest(), s.toString());
+                    PartFile p = cache.accept(k, tmp, md.digest(), s.toString());
+                    accepted = true;
+                    return p;
                 } catch (FetchException e) {
                     last = e;
                     if (e.isFinal()) {
@@ -334,6 +337,9 @@ public final class GetImage {
                 } catch (VerificationException e) {
                     last = e;
                 } finally {
+                    if (!accepted) {
+                        progress.advance(-sent.get()); // the bar counts each part's bytes once, retries or not
+                    }
                     Files.deleteIfExists(tmp);
                 }
                 if (attempt + 1 < options.attempts()) {

@@ -117,8 +117,31 @@ class GetImageTest {
     }
 
     private GetImage.Result get(String url, Path out, PartSources sources) throws IOException {
+        return get(url, out, sources, Progress.NONE);
+    }
+
+    private GetImage.Result get(String url, Path out, PartSources sources, Progress progress) throws IOException {
         GetOptions o = options();
-        return GetImage.open(url, o).run(out, sources, o, Progress.NONE);
+        return GetImage.open(url, o).run(out, sources, o, progress);
+    }
+
+    /** Per phase, the bytes announced by start and the net bytes advanced. */
+    private static final class PhaseBytes implements Progress {
+        final Map<String, Long> totals = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, java.util.concurrent.atomic.AtomicLong> net = new java.util.concurrent.ConcurrentHashMap<>();
+        private volatile String task;
+
+        @Override
+        public void start(String task, long total) {
+            this.task = task;
+            totals.put(task, total);
+            net.put(task, new java.util.concurrent.atomic.AtomicLong());
+        }
+
+        @Override
+        public void advance(long bytes) {
+            net.get(task).addAndGet(bytes);
+        }
     }
 
     private static long cachedParts(Path out) throws IOException {
@@ -156,8 +179,13 @@ class GetImageTest {
             mirrorTree(p, List.of("Tree=" + bad.url() + "tree/", "Tree=" + good.url() + "tree/"), Optional.empty());
             Path out = tmp.resolve("out.iso");
             long t0 = System.nanoTime();
-            GetImage.Result r = get(good.url() + "image.jigdo", out, PartSources.none());
+            PhaseBytes progress = new PhaseBytes();
+            GetImage.Result r = get(good.url() + "image.jigdo", out, PartSources.none(), progress);
             assertEquals(-1, Files.mismatch(out, p.iso));
+            // the bar ends at its total: bytes of failed attempts are taken back, not counted twice
+            String download = progress.totals.keySet().stream().filter(t -> t.startsWith("download")).findFirst()
+                    .orElseThrow();
+            assertEquals(progress.totals.get(download), progress.net.get(download).get(), fault + ": " + download);
             if (fault == TestMirror.Fault.STALL) { // the 4 stalled requests are abandoned and tried again there
                 assertEquals(r.downloadedParts() + 4, bad.partRequests());
                 assertEquals(0, good.partRequests());
