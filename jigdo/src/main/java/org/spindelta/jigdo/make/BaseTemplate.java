@@ -22,6 +22,7 @@ import org.spindelta.core.StagedOutput;
 import org.spindelta.core.UnsupportedFormatException;
 import org.spindelta.jigdo.format.JigdoFile;
 import org.spindelta.jigdo.format.RangeLocation;
+import org.spindelta.jigdo.match.RegionComparison;
 import org.spindelta.jigdo.template.ImageLayout;
 import org.spindelta.jigdo.template.ImagePiece;
 import org.spindelta.jigdo.template.ImageTemplateWriter;
@@ -169,12 +170,10 @@ public final class BaseTemplate {
      * extends it; otherwise it starts a new one at the first base chunk with its bytes.
      */
     private static final class Runs {
-        private final FileChannel spin;
         private final FileChannel base;
         private final long minLength;
         private final String location;
-        private final byte[] a = new byte[1 << 16];
-        private final byte[] b = new byte[1 << 16];
+        private final RegionComparison comparison;
         final List<ImagePiece.Matched> matched = new ArrayList<>();
         int chunksFromBase;
         long matchedBytes;
@@ -183,7 +182,7 @@ public final class BaseTemplate {
         private long length;
 
         Runs(FileChannel spin, FileChannel base, long minLength, String location) {
-            this.spin = spin;
+            this.comparison = new RegionComparison(spin);
             this.base = base;
             this.minLength = minLength;
             this.location = location;
@@ -218,19 +217,7 @@ public final class BaseTemplate {
         }
 
         private boolean equal(long spinAt, long baseAt, long len) throws IOException {
-            if (baseAt + len > base.size()) {
-                return false;
-            }
-            for (long p = 0; p < len; ) {
-                int n = (int) Math.min(a.length, len - p);
-                ChannelInput.readFully(spin, spinAt + p, a, 0, n, "IMAGE");
-                ChannelInput.readFully(base, baseAt + p, b, 0, n, "BASE");
-                if (java.util.Arrays.mismatch(a, 0, n, b, 0, n) >= 0) {
-                    return false;
-                }
-                p += n;
-            }
-            return true;
+            return comparison.equal(base, baseAt, spinAt, len);
         }
     }
 }

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.spindelta.core.ChannelInput;
-import org.spindelta.core.InputFile;
 import org.spindelta.core.Progress;
 import org.spindelta.jigdo.format.ChecksumKind;
 import org.spindelta.jigdo.format.Rsync64Sum;
@@ -124,9 +123,9 @@ public final class RollingScanner {
         private final int block;
         private final int[] table = Rsync64Sum.table();
         private final byte[] buf;
-        /** Compare buffers, allocated at the first comparison (most ranges of a small test make none). */
+        /** Buffers for digests and comparisons, allocated at the first one (most ranges of a small test make none). */
         private byte[] imageBytes;
-        private byte[] fileBytes;
+        private RegionComparison comparison;
         private final Map<ChecksumKind, MessageDigest> digests = new EnumMap<>(ChecksumKind.class);
         private final Progress progress;
         private final AtomicLong verifications;
@@ -320,7 +319,6 @@ public final class RollingScanner {
         private void compareBuffers() {
             if (imageBytes == null) {
                 imageBytes = new byte[COMPARE_BUFFER];
-                fileBytes = new byte[COMPARE_BUFFER];
             }
         }
 
@@ -352,24 +350,15 @@ public final class RollingScanner {
             return md.digest();
         }
 
-        /** Whether the file holds exactly the {@code size} image bytes at {@code at}; reads no further than a difference. */
+        /**
+         * Whether the file holds exactly the {@code size} image bytes at {@code at}; reads no further than a
+         * difference. A candidate that changed size or vanished since it was listed is not equal.
+         */
         private boolean sameBytes(Candidate c, long at, long size) throws IOException {
-            compareBuffers();
-            try (FileChannel f = InputFile.open(c.file(), "candidate file")) {
-                if (f.size() != size) {
-                    return false; // changed since it was listed
-                }
-                for (long done = 0; done < size; ) {
-                    int n = (int) Math.min(COMPARE_BUFFER, size - done);
-                    ChannelInput.readFully(image, at + done, imageBytes, 0, n, "image");
-                    ChannelInput.readFully(f, done, fileBytes, 0, n, "candidate file " + c.file());
-                    if (Arrays.mismatch(imageBytes, 0, n, fileBytes, 0, n) >= 0) {
-                        return false;
-                    }
-                    done += n;
-                }
-                return true;
+            if (comparison == null) {
+                comparison = new RegionComparison(image);
             }
+            return comparison.equal(c, at, size);
         }
     }
 }
