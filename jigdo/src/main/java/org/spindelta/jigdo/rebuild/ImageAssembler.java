@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.spindelta.core.ChannelInput;
 import org.spindelta.core.CorruptInputException;
+import org.spindelta.core.FileDigest;
 import org.spindelta.core.InputFile;
 import org.spindelta.core.Progress;
 import org.spindelta.core.Sha256;
@@ -115,20 +116,13 @@ public final class ImageAssembler {
      * is not the template's (it changed, or a same-sized wrong file was taken); returns if all are right.
      */
     private static void badPart(Template t, Map<PartKey, PartFile> parts) throws IOException {
-        byte[] buf = new byte[ChecksumPipeline.BUFFER_SIZE];
         for (DescEntry e : t.entries()) {
             if (!e.type().isMatched()) {
                 continue;
             }
-            java.security.MessageDigest md = t.checksumKind().newDigest();
             try (OpenPart in = openPart(parts.get(PartKey.of(e)), e)) {
-                for (long done = 0; done < e.length(); ) {
-                    int n = (int) Math.min(buf.length, e.length() - done);
-                    ChannelInput.readFully(in.channel(), in.offset() + done, buf, 0, n, in.name());
-                    md.update(buf, 0, n);
-                    done += n;
-                }
-                byte[] got = md.digest();
+                byte[] got = FileDigest.of(in.channel(), in.offset(), e.length(), t.checksumKind().newDigest(),
+                        Progress.NONE);
                 if (!Sha256.equal(got, e.checksum())) {
                     throw new VerificationException(in.name() + " (image bytes " + e.imageOffset() + "-"
                             + (e.imageEnd() - 1) + ") has " + t.checksumKind().label() + " " + Sha256.hex(got)
