@@ -8,9 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code spindelta jigdo ...}: jigdo template commands; the work is in the subcommands. */
 @Command(name = "jigdo", mixinStandardHelpOptions = true,
         description = "Make, rebuild, verify, list, serve and get (download) jigdo images and templates (jigdo-file, xorriso/libjte and "
-                + "genisoimage formats 1.x and 2.0).",
-        subcommands = {JigdoMakeTemplateCommand.class, JigdoMakeImageCommand.class, JigdoVerifyCommand.class, JigdoLsCommand.class,
-            JigdoServeCommand.class, JigdoGetCommand.class})
+                + "genisoimage formats 1.x and 2.0).")
 final class JigdoCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -6,13 +6,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The one command users type; work is done by its subcommands. */
+/** The one command users type; work is done by its subcommands, which {@link CommandTree} adds. */
 @Command(
         name = "spindelta",
         mixinStandardHelpOptions = true,
         versionProvider = SpindeltaCommand.Version.class,
         description = "Small patches and jigdo templates for compressed live images.",
-        subcommands = {DiffCommand.class, ApplyCommand.class, ExplainCommand.class, BsdiffCommand.class, BspatchCommand.class, SqfsCommand.class, JigdoCommand.class, picocli.CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:error (bad input, verification failure, I/O)", "2:usage error"})
 public final class SpindeltaCommand implements Runnable {

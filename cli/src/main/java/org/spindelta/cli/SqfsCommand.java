@@ -11,9 +11,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code spindelta sqfs ...}: SquashFS image commands; the work is in the subcommands. */
 @Command(name = "sqfs", mixinStandardHelpOptions = true,
-        description = "Inspect SquashFS 4.0 images (gzip, lzma, lzo, xz, lz4 and zstd).",
-        subcommands = {SqfsInfoCommand.class, SqfsLsCommand.class, SqfsCatCommand.class, SqfsChunksCommand.class,
-            SqfsExtractCommand.class})
+        description = "Inspect SquashFS 4.0 images (gzip, lzma, lzo, xz, lz4 and zstd).")
 final class SqfsCommand implements Runnable {
     @Spec
     CommandSpec spec;
