@@ -41,9 +41,10 @@ public interface BlockDecompressor extends AutoCloseable {
 
     /**
      * A new decompressor for {@code compressor}'s blocks: the system library's decoder where one is bound
-     * and loads here (xz and lzma through liblzma, lz4 through liblz4, each with the bounded "safe" call
-     * unsquashfs makes), else the pure-Java one of {@link #javaForCompressor}. Both give the same bytes and
-     * keep this interface's contract; the native ones only decode faster.
+     * and loads here (gzip through libdeflate, xz and lzma through liblzma, lz4 through liblz4, each with a
+     * bounded call that never writes past {@code maxOut}), else the pure-Java (or JDK zlib) one of
+     * {@link #javaForCompressor}. Both give the same bytes and keep this interface's contract; the native
+     * ones only decode faster.
      *
      * @param options the image's compressor options, or null; only checked to belong to {@code compressor},
      *     since every stream describes how it was compressed
@@ -52,6 +53,8 @@ public interface BlockDecompressor extends AutoCloseable {
     static BlockDecompressor forCompressor(Compressor compressor, CompressorOptions options) {
         checkOptions(compressor, options);
         return switch (compressor) {
+            case ZLIB -> NativeZlibBlockDecompressor.isAvailable() ? new NativeZlibBlockDecompressor()
+                    : new GzipBlockDecompressor();
             case LZMA -> NativeLzmaBlockDecompressor.isAvailable() ? new NativeLzmaBlockDecompressor()
                     : new LzmaBlockDecompressor();
             case XZ -> NativeXzBlockDecompressor.isAvailable() ? new NativeXzBlockDecompressor()
