@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = SpindeltaCommand.Version.class,
         description = "Small patches and jigdo templates for compressed live images.",
-        subcommands = {DiffCommand.class, ApplyCommand.class, ExplainCommand.class, BsdiffCommand.class, BspatchCommand.class, SqfsCommand.class, JigdoCommand.class, picocli.CommandLine.HelpCommand.class},
+        subcommands = {DiffCommand.class, ApplyCommand.class, ExplainCommand.class, BsdiffCommand.class, BspatchCommand.class, SqfsCommand.class, JigdoCommand.class, PoolCommand.class, picocli.CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:error (bad input, verification failure, I/O)", "2:usage error"})
 public final class SpindeltaCommand implements Runnable {
