@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         description = {"Store many SquashFS images (or ISOs carrying them) as recipes over one deduplicated, "
                 + "compressed set of chunks: a directory of static files any HTTP server can publish.",
             "Format: docs/formats/pool.md."},
-        subcommands = {PoolAddCommand.class, PoolGetCommand.class, PoolLsCommand.class, PoolStatsCommand.class,
+        subcommands = {PoolAddCommand.class, PoolGetCommand.class, PoolLsCommand.class, PoolStatsCommand.class, PoolRmCommand.class, PoolGcCommand.class,
             PoolVerifyCommand.class})
 final class PoolCommand implements Runnable {
     @Spec

@@ -44,6 +44,9 @@ public final class Pool {
     /** Opens a pool, or makes one in {@code root} (which must be missing or empty) when {@code create}. */
     public static Pool open(Path root, boolean create) throws IOException {
         Path marker = root.resolve(PoolFormat.MARKER_FILE);
+        if (Files.exists(marker) && !Files.isRegularFile(marker)) {
+            throw new FormatException(root + " is not a pool (its " + PoolFormat.MARKER_FILE + " is not a file)");
+        }
         if (!Files.exists(marker)) {
             if (!create) {
                 throw new FormatException(root + " is not a pool (no " + PoolFormat.MARKER_FILE + " file)");
