@@ -20,14 +20,16 @@ import picocli.CommandLine.HelpCommand;
 final class CommandTree {
     /** Top-level subcommands, in the order usage help lists them ({@code help} comes last). */
     static final List<Class<?>> TOP = List.of(DiffCommand.class, ApplyCommand.class, ExplainCommand.class,
-            BsdiffCommand.class, BspatchCommand.class, SqfsCommand.class, JigdoCommand.class);
+            BsdiffCommand.class, BspatchCommand.class, SqfsCommand.class, JigdoCommand.class, PoolCommand.class);
 
     /** The subcommands of each group in {@link #TOP}, in usage order. */
     static final Map<Class<?>, List<Class<?>>> GROUPS = Map.of(
             SqfsCommand.class, List.of(SqfsInfoCommand.class, SqfsLsCommand.class, SqfsCatCommand.class,
                     SqfsChunksCommand.class, SqfsExtractCommand.class),
             JigdoCommand.class, List.of(JigdoMakeTemplateCommand.class, JigdoMakeImageCommand.class,
-                    JigdoVerifyCommand.class, JigdoLsCommand.class, JigdoServeCommand.class, JigdoGetCommand.class));
+                    JigdoVerifyCommand.class, JigdoLsCommand.class, JigdoServeCommand.class, JigdoGetCommand.class),
+            PoolCommand.class, List.of(PoolAddCommand.class, PoolGetCommand.class, PoolLsCommand.class,
+                    PoolStatsCommand.class, PoolRmCommand.class, PoolGcCommand.class, PoolVerifyCommand.class));
 
     private CommandTree() {}
 

@@ -36,7 +36,7 @@ class CommandTreeTest {
     }
 
     @ParameterizedTest(name = "{0} --help lists all its subcommands")
-    @ValueSource(strings = {"sqfs", "jigdo"})
+    @ValueSource(strings = {"sqfs", "jigdo", "pool"})
     void groupHelpListsAllItsCommands(String group) {
         CliTest.Run r = CliTest.run(group, "--help");
         assertEquals(0, r.code(), r::toString);

@@ -8,7 +8,7 @@ import org.spindelta.core.CorruptInputException;
 import org.spindelta.squashfs.codec.BlockDecompressor;
 
 /** Decodes the stored bytes of one block, as the generator and the applier both need to. */
-final class BlockBytes {
+public final class BlockBytes {
     private BlockBytes() {}
 
     /**
@@ -17,7 +17,7 @@ final class BlockBytes {
      * @param max the most it may decode to (block size, or 8192 for metadata)
      * @return the decoded length
      */
-    static int decode(byte[] stored, int storedLength, boolean metadata, BlockDecompressor d, byte[] out, int max,
+    public static int decode(byte[] stored, int storedLength, boolean metadata, BlockDecompressor d, byte[] out, int max,
             String what) throws IOException {
         int skip = metadata ? METADATA_HEADER_SIZE : 0;
         int n;

@@ -15,10 +15,10 @@ import java.util.concurrent.Future;
  * tasks in flight, so memory stays bounded by depth × the size of one result. The first failure is
  * rethrown from {@link #submit} or {@link #finish}; the pool is shut down on close.
  */
-final class OrderedPipeline<T> implements AutoCloseable {
+public final class OrderedPipeline<T> implements AutoCloseable {
     /** Receives results in order. */
     @FunctionalInterface
-    interface Sink<T> {
+    public interface Sink<T> {
         void accept(T result) throws IOException;
     }
 
@@ -27,7 +27,7 @@ final class OrderedPipeline<T> implements AutoCloseable {
     private final Sink<T> sink;
     private final Deque<Future<T>> inFlight = new ArrayDeque<>();
 
-    OrderedPipeline(String name, int threads, int depth, Sink<T> sink) {
+    public OrderedPipeline(String name, int threads, int depth, Sink<T> sink) {
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -37,7 +37,7 @@ final class OrderedPipeline<T> implements AutoCloseable {
         this.sink = sink;
     }
 
-    void submit(Callable<T> task) throws IOException {
+    public void submit(Callable<T> task) throws IOException {
         while (inFlight.size() >= depth) {
             drainOne();
         }
@@ -45,7 +45,7 @@ final class OrderedPipeline<T> implements AutoCloseable {
     }
 
     /** Waits for every task and hands over the remaining results. */
-    void finish() throws IOException {
+    public void finish() throws IOException {
         while (!inFlight.isEmpty()) {
             drainOne();
         }

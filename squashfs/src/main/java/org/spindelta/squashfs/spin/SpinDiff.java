@@ -148,7 +148,7 @@ public final class SpinDiff {
     }
 
     /** The options block's payload as stored (after the superblock and its 2-byte header), or none. */
-    static byte[] storedOptions(SquashfsImage img) throws IOException {
+    public static byte[] storedOptions(SquashfsImage img) throws IOException {
         if (img.storedCompressorOptions().isEmpty()) {
             return new byte[0];
         }

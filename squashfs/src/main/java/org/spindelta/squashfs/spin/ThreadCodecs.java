@@ -10,7 +10,7 @@ import org.spindelta.squashfs.read.SquashfsImage;
  * One decompressor and one recompressor per image per pool thread, made on first use and closed
  * together: codecs are not thread-safe and some hold native memory.
  */
-final class ThreadCodecs implements AutoCloseable {
+public final class ThreadCodecs implements AutoCloseable {
     private final List<SquashfsImage> images;
     private final List<ImageInfo> infos;
     private final Recompressor.Factory factory;
@@ -18,7 +18,7 @@ final class ThreadCodecs implements AutoCloseable {
     private final ThreadLocal<Object[]> decoders;
     private final ThreadLocal<Object[]> encoders;
 
-    ThreadCodecs(List<SquashfsImage> images, List<ImageInfo> infos, Recompressor.Factory factory) {
+    public ThreadCodecs(List<SquashfsImage> images, List<ImageInfo> infos, Recompressor.Factory factory) {
         this.images = images;
         this.infos = infos;
         this.factory = factory;
@@ -26,7 +26,7 @@ final class ThreadCodecs implements AutoCloseable {
         this.encoders = ThreadLocal.withInitial(() -> new Object[infos.size()]);
     }
 
-    BlockDecompressor decoder(int image) {
+    public BlockDecompressor decoder(int image) {
         Object[] d = decoders.get();
         if (d[image] == null) {
             BlockDecompressor b = images.get(image).newDecompressor();
@@ -36,7 +36,7 @@ final class ThreadCodecs implements AutoCloseable {
         return (BlockDecompressor) d[image];
     }
 
-    Recompressor encoder(int image) throws IOException {
+    public Recompressor encoder(int image) throws IOException {
         Object[] e = encoders.get();
         if (e[image] == null) {
             Recompressor r = factory.open(infos.get(image));

@@ -1,0 +1,141 @@
+package org.spindelta.squashfs.pool;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.spindelta.core.CorruptInputException;
+import org.spindelta.core.UnsupportedFormatException;
+import org.spindelta.squashfs.format.Compressor;
+import org.spindelta.squashfs.spin.ImageInfo;
+
+/** Writes and reads {@code images/NAME.recipe} (docs/formats/pool.md, "Recipe"). */
+public final class RecipeCodec {
+    static final int LITERAL = 1;
+    static final int RECOMPRESSED = 2;
+
+    private RecipeCodec() {}
+
+    public static byte[] encode(Recipe r) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(64 + r.pieces().size() * 48);
+        try {
+            DataOutputStream out = MetadataFile.start(buf, PoolFormat.RECIPE_MAGIC);
+            byte[] name = r.name().getBytes(StandardCharsets.UTF_8);
+            out.writeInt(name.length);
+            out.write(name);
+            out.writeLong(r.length());
+            out.write(r.sha256());
+            out.writeInt(r.images().size());
+            for (ImageInfo i : r.images()) {
+                out.writeLong(i.offset());
+                out.writeLong(i.length());
+                out.writeShort(i.compressor().id());
+                out.writeInt(i.blockSize());
+                out.writeInt(i.options().length);
+                out.write(i.options());
+                byte[] enc = i.encoder().getBytes(StandardCharsets.UTF_8);
+                out.writeInt(enc.length);
+                out.write(enc);
+            }
+            out.writeInt(r.packs().size());
+            for (String p : r.packs()) {
+                out.write(HexFormat.of().parseHex(p));
+            }
+            out.writeInt(r.pieces().size());
+            for (Piece p : r.pieces()) {
+                out.writeByte(p instanceof Piece.Recompressed ? RECOMPRESSED : LITERAL);
+                out.write(p.id().toBytes());
+                out.writeInt(p.contentLength());
+                if (p instanceof Piece.Recompressed c) {
+                    out.writeByte(c.image());
+                    out.writeByte(c.metadata() ? 1 : 0);
+                    out.writeInt(c.storedLength());
+                    out.write(c.storedId().toBytes());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return MetadataFile.seal(buf);
+    }
+
+    /**
+     * @param file the file's name, for messages
+     * @throws org.spindelta.core.FormatException not a recipe
+     * @throws CorruptInputException damaged: bad trailer, a field out of range, pieces not adding up
+     */
+    public static Recipe decode(byte[] bytes, String file) throws IOException {
+        FieldReader r = MetadataFile.open(bytes, PoolFormat.RECIPE_MAGIC, file, "recipe");
+        String name = r.utf8(r.u32("name length", PoolFormat.MAX_NAME), "name");
+        long length = r.u64("image length", Long.MAX_VALUE);
+        byte[] sha = r.bytes(32, "image sha256");
+        int imageCount = r.u32("image count", PoolFormat.MAX_IMAGES);
+        List<ImageInfo> images = new ArrayList<>();
+        for (int i = 0; i < imageCount; i++) {
+            long off = r.u64("image " + i + " offset", length);
+            long len = r.u64("image " + i + " length", length - off);
+            int at = r.position();
+            Compressor c;
+            try {
+                c = Compressor.fromId(r.u16("image " + i + " compressor"), at);
+            } catch (UnsupportedFormatException e) {
+                throw r.corrupt("image " + i + ": " + e.getMessage());
+            }
+            int blockSize = r.u32("image " + i + " block size", 1 << 20);
+            byte[] options = r.bytes(r.u32("image " + i + " options length", PoolFormat.MAX_INFO_FIELD), "options");
+            String encoder = r.utf8(r.u32("image " + i + " encoder length", PoolFormat.MAX_INFO_FIELD), "encoder");
+            images.add(new ImageInfo(off, len, c, blockSize, options, encoder));
+        }
+        int packCount = r.u32("pack count", Math.min(PoolFormat.MAX_PACKS, r.remaining() / 32));
+        List<String> packs = new ArrayList<>(packCount);
+        for (int i = 0; i < packCount; i++) {
+            packs.add(HexFormat.of().formatHex(r.bytes(32, "pack " + i)));
+        }
+        int pieceCount = r.u32("piece count", Math.min(PoolFormat.MAX_PIECES, r.remaining() / 37));
+        List<Piece> pieces = new ArrayList<>(pieceCount);
+        for (int i = 0; i < pieceCount; i++) {
+            int at = r.position();
+            int type = r.u8("piece " + i + " type");
+            ChunkId id = r.id("piece " + i + " chunk");
+            int content = r.u32("piece " + i + " content length", PoolFormat.MAX_CHUNK);
+            if (content == 0) {
+                throw r.corrupt("piece " + i + " at byte " + at + " is empty");
+            }
+            if (type == LITERAL) {
+                pieces.add(new Piece.Literal(id, content));
+            } else if (type == RECOMPRESSED) {
+                int image = r.u8("piece " + i + " image");
+                if (image >= imageCount) {
+                    throw r.corrupt("piece " + i + " at byte " + at + " names image " + image + ", the recipe has "
+                            + imageCount);
+                }
+                int metadata = r.u8("piece " + i + " metadata flag");
+                if (metadata > 1) {
+                    throw r.corrupt("piece " + i + " metadata flag " + metadata + " is not 0 or 1");
+                }
+                int stored = r.u32("piece " + i + " stored length", PoolFormat.MAX_CHUNK);
+                if (stored == 0 || (metadata == 1 && stored > org.spindelta.squashfs.format.SquashfsConstants
+                        .METADATA_SIZE_MASK)) {
+                    throw r.corrupt("piece " + i + " stored length " + stored + " is out of range");
+                }
+                pieces.add(new Piece.Recompressed(id, content, image, metadata == 1, stored,
+                        r.id("piece " + i + " stored sha256")));
+            } else {
+                throw r.corrupt("piece " + i + " at byte " + at + " has type " + type + ", not " + LITERAL + " (literal)"
+                        + " or " + RECOMPRESSED + " (recompressed)");
+            }
+        }
+        if (r.remaining() != 0) {
+            throw r.corrupt(r.remaining() + " bytes after the last piece");
+        }
+        try {
+            return new Recipe(name, length, sha, images, packs, pieces);
+        } catch (IllegalArgumentException e) {
+            throw r.corrupt(e.getMessage());
+        }
+    }
+}

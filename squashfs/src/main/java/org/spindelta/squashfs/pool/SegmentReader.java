@@ -1,0 +1,130 @@
+package org.spindelta.squashfs.pool;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.spindelta.core.CorruptInputException;
+import org.spindelta.core.SpindeltaException;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * Reads chunks out of packs: fetches a segment's compressed bytes, checks them against the index's
+ * SHA-256, decodes them (exactly the recorded length) and keeps the last few decoded segments, since a
+ * recipe's pieces mostly walk a pack in order. Thread-safe: two threads wanting one segment decode it once.
+ *
+ * <p>Memory: at most {@link #CACHED_SEGMENTS} decoded segments of up to {@link PoolFormat#MAX_SEGMENT}.
+ */
+public final class SegmentReader {
+    /** Decoded segments kept: enough for every pipeline thread to work in a different one. */
+    static final int CACHED_SEGMENTS = 8;
+
+    /** Where a segment's compressed bytes come from (the pool's files, or a cache of fetched ones). */
+    @FunctionalInterface
+    public interface Fetch {
+        byte[] fetch(PackIndex pack, int segment) throws IOException;
+    }
+
+    private record Key(String pack, int segment) {
+    }
+
+    private final Fetch fetch;
+    private final Map<Key, CompletableFuture<byte[]>> cache = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, CompletableFuture<byte[]>> eldest) {
+            return size() > CACHED_SEGMENTS;
+        }
+    };
+
+    public SegmentReader(Fetch fetch) {
+        this.fetch = fetch;
+    }
+
+    /** Segments read straight from the pool's pack files. */
+    public static Fetch direct(PoolFiles files) {
+        return (pack, segment) -> {
+            PackIndex.Segment s = pack.segments().get(segment);
+            return files.readRange(packPath(pack.pack()), s.offset(), s.length());
+        };
+    }
+
+    static String packPath(String pack) {
+        return PoolFormat.PACKS_DIR + "/" + pack + PoolFormat.PACK_SUFFIX;
+    }
+
+    /** A chunk's content, checked against its id. */
+    public byte[] chunk(PoolIndex.Location at) throws IOException {
+        PackIndex.Entry e = at.entry();
+        byte[] seg = segment(at.pack(), e.segment());
+        byte[] out = Arrays.copyOfRange(seg, e.offset(), e.offset() + e.length());
+        if (!ChunkId.of(out, 0, out.length).equals(e.id())) {
+            throw new CorruptInputException("pack " + at.pack().pack() + " is damaged: chunk " + e.id()
+                    + " in segment " + e.segment() + " does not hash to its id");
+        }
+        return out;
+    }
+
+    /** A segment's decoded bytes. */
+    public byte[] segment(PackIndex pack, int segment) throws IOException {
+        Key k = new Key(pack.pack(), segment);
+        CompletableFuture<byte[]> f;
+        boolean mine = false;
+        synchronized (cache) {
+            f = cache.get(k);
+            if (f == null) {
+                f = new CompletableFuture<>();
+                cache.put(k, f);
+                mine = true;
+            }
+        }
+        if (mine) {
+            try {
+                f.complete(decode(pack, segment, fetch.fetch(pack, segment)));
+            } catch (IOException | RuntimeException e) {
+                f.completeExceptionally(e);
+                synchronized (cache) {
+                    cache.remove(k);
+                }
+            }
+        }
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    /** Checks a segment's compressed bytes and decodes them to exactly the recorded length. */
+    public static byte[] decode(PackIndex pack, int segment, byte[] compressed) throws IOException {
+        PackIndex.Segment s = pack.segments().get(segment);
+        String what = "pack " + pack.pack() + " segment " + segment;
+        if (compressed.length != s.length() || !ChunkId.of(compressed, 0, compressed.length).equals(s.sha256())) {
+            throw new CorruptInputException(what + " is damaged: its " + compressed.length
+                    + " bytes do not match the SHA-256 in the pack's index");
+        }
+        byte[] out = new byte[s.decodedLength()];
+        try (InputStream in = new XZInputStream(new ByteArrayInputStream(compressed),
+                PoolFormat.SEGMENT_XZ_MEMORY_KIB)) {
+            int n = in.readNBytes(out, 0, out.length);
+            if (n != out.length || in.read() != -1) {
+                throw new CorruptInputException(what + " decodes to " + (n == out.length ? "more than" : n)
+                        + " bytes, the index says " + out.length);
+            }
+        } catch (SpindeltaException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new CorruptInputException(what + " does not decode: " + e.getMessage(), e);
+        }
+        return out;
+    }
+}
