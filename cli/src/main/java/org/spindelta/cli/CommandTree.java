@@ -29,7 +29,8 @@ final class CommandTree {
             JigdoCommand.class, List.of(JigdoMakeTemplateCommand.class, JigdoMakeImageCommand.class,
                     JigdoVerifyCommand.class, JigdoLsCommand.class, JigdoServeCommand.class, JigdoGetCommand.class),
             PoolCommand.class, List.of(PoolAddCommand.class, PoolGetCommand.class, PoolLsCommand.class,
-                    PoolStatsCommand.class, PoolRmCommand.class, PoolGcCommand.class, PoolVerifyCommand.class));
+                    PoolStatsCommand.class, PoolRmCommand.class, PoolGcCommand.class, PoolVerifyCommand.class,
+                    PoolExportCommand.class));
 
     private CommandTree() {}
 

@@ -102,7 +102,7 @@ final class JigdoMakeTemplateCommand implements Callable<Integer> {
     Integer threads;
 
     /** "spindelta/VERSION" as the template header's creator, like "jigdo-file/0.8.0". */
-    private static String creator() {
+    static String creator() {
         String v = JigdoMakeTemplateCommand.class.getPackage().getImplementationVersion();
         return "spindelta" + (v == null ? "" : "/" + v);
     }
