@@ -7,7 +7,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.spindelta.core.ByteSize;
 import org.spindelta.core.Sha256;
+import java.net.URI;
+import org.spindelta.squashfs.pool.HttpPoolFiles;
 import org.spindelta.squashfs.pool.Pool;
+import org.spindelta.squashfs.pool.PoolFiles;
+import org.spindelta.squashfs.pool.SegmentCache;
 import org.spindelta.squashfs.pool.PoolGet;
 import org.spindelta.squashfs.pool.PoolFormat;
 import org.spindelta.squashfs.pool.Recipe;
@@ -39,7 +43,15 @@ final class PoolGetCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads (default: all cores).")
     Integer threads;
 
-    @Parameters(index = "0", paramLabel = "POOL", description = "The pool directory.")
+    @Option(names = "--cache", paramLabel = "DIR",
+            description = "For a pool URL: keep fetched segments here (checked by SHA-256) and reuse them; an "
+                    + "interrupted get resumes from it. Default: a directory beside OUT, removed after success.")
+    Path cache;
+
+    @Option(names = "--connections", paramLabel = "N", description = "For a pool URL: requests at once (default: 4).")
+    int connections = 4;
+
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool directory, or its http:// or https:// URL.")
     String pool;
 
     @Parameters(index = "1", paramLabel = "NAME")
@@ -52,10 +64,32 @@ final class PoolGetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         long t0 = System.nanoTime();
-        Pool p = Pool.open(Path.of(pool), false);
-        Recipe r = p.recipe(PoolFormat.checkName(name));
-        PoolGet.Summary s = common.withProgress(pr -> PoolGet.get(p.files(), r,
-                new SegmentReader(SegmentReader.direct(p.files())), sources, out, t, SystemRecompressors.INSTANCE, pr));
+        PoolFiles files;
+        SegmentReader.Fetch fetch;
+        Path temporaryCache = null;
+        if (HttpPoolFiles.isUrl(pool)) {
+            files = new HttpPoolFiles(URI.create(pool));
+            Path c = cache;
+            if (c == null) {
+                Path abs = out.toAbsolutePath();
+                c = abs.resolveSibling("." + abs.getFileName() + ".pool-cache");
+                temporaryCache = c;
+            }
+            fetch = new SegmentCache(files, c, connections);
+        } else {
+            files = Pool.open(Path.of(pool), false).files();
+            fetch = SegmentReader.direct(files);
+        }
+        Recipe r = Pool.read(files, PoolFormat.checkName(name));
+        PoolGet.Summary s = common.withProgress(pr -> PoolGet.get(files, r, new SegmentReader(fetch), sources, out, t,
+                SystemRecompressors.INSTANCE, pr));
+        if (temporaryCache != null) {
+            deleteTree(temporaryCache);
+        }
+        if (files instanceof HttpPoolFiles h && !common.quiet) {
+            spec.commandLine().getOut().printf(Locale.ROOT, "fetched %s (%d bytes) in %d requests%n",
+                    ByteSize.format(h.received()), h.received(), h.requests());
+        }
         if (!common.quiet) {
             spec.commandLine().getOut().printf(Locale.ROOT,
                     "wrote %s (%d bytes): %s from sources, %s from the pool, in %.1f s, sha256 %s (verified)%n",
@@ -64,5 +98,13 @@ final class PoolGetCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         }
         return 0;
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
     }
 }

@@ -68,7 +68,10 @@ final class LocalSources implements AutoCloseable {
         List<ImageLocator.Found> found = ImageLocator.find(ch);
         byte[] buf = new byte[PoolFormat.MAX_CHUNK];
         byte[] decoded = new byte[PoolFormat.MAX_CHUNK];
+        long pos = 0;
         for (ImageLocator.Found f : found) {
+            ranges(file, pos, f.offset(), buf, wantStored);
+            pos = f.offset() + f.length();
             int image = imgs.size();
             imgs.add(f.image());
             var sb = f.image().superBlock();
@@ -79,6 +82,7 @@ final class LocalSources implements AutoCloseable {
             try {
                 for (Chunk c : f.map().chunks()) {
                     if (c.length() > PoolFormat.MAX_CHUNK) {
+                        ranges(file, f.offset() + c.offset(), f.offset() + c.end(), buf, wantStored);
                         continue;
                     }
                     int n = (int) c.length();
@@ -106,6 +110,19 @@ final class LocalSources implements AutoCloseable {
                 }
             } finally {
                 decoder.close();
+            }
+        }
+        ranges(file, pos, ch.size(), buf, wantStored);
+    }
+
+    /** Offers bytes outside the images, cut as {@code add} cuts them (1 MiB pieces from the range's start). */
+    private void ranges(int file, long from, long to, byte[] buf, Set<ChunkId> wantStored) throws IOException {
+        for (long p = from; p < to; p += PoolFormat.MAX_CHUNK) {
+            int n = (int) Math.min(PoolFormat.MAX_CHUNK, to - p);
+            ChannelInput.readFully(files.get(file), p, buf, 0, n, "SOURCE");
+            ChunkId id = ChunkId.of(buf, 0, n);
+            if (wantStored.contains(id)) {
+                byStored.putIfAbsent(id, new Place(file, p, n, -1, false, false));
             }
         }
     }

@@ -88,6 +88,7 @@ public final class PoolGet {
         long[] counts = new long[2];
         try (LocalSources sources = LocalSources.open(sourcePaths, wantStored, wantDecoded, recipe.images());
                 ThreadEncoders enc = new ThreadEncoders(recipe.images(), encoders)) {
+            segments.prefetch(fromPool(recipe, index, sources));
             MessageDigest sha = Sha256.newDigest();
             progress.start("pool get " + recipe.name(), recipe.length());
             try (OrderedPipeline<byte[]> pipeline = new OrderedPipeline<>("pool-get", threads, threads * 4, b -> {
@@ -109,6 +110,23 @@ public final class PoolGet {
         synchronized (counts) {
             return new Summary(recipe, counts[0], counts[1]);
         }
+    }
+
+    /** The segments holding chunks no source supplies, per pack. */
+    private static java.util.Map<PackIndex, java.util.SortedSet<Integer>> fromPool(Recipe recipe, PoolIndex index,
+            LocalSources sources) {
+        java.util.Map<PackIndex, java.util.SortedSet<Integer>> out = new java.util.LinkedHashMap<>();
+        for (Piece p : recipe.pieces()) {
+            ChunkId want = p instanceof Piece.Recompressed r ? r.storedId() : p.id();
+            if (sources.stored(want) != null || (p instanceof Piece.Recompressed && sources.decoded(p.id()) != null)) {
+                continue;
+            }
+            PoolIndex.Location at = index.find(p.id());
+            if (at != null) {
+                out.computeIfAbsent(at.pack(), k -> new java.util.TreeSet<>()).add(at.entry().segment());
+            }
+        }
+        return out;
     }
 
     private static byte[] piece(Piece p, Recipe recipe, PoolIndex index, SegmentReader segments,

@@ -27,6 +27,10 @@ public final class SegmentReader {
     @FunctionalInterface
     public interface Fetch {
         byte[] fetch(PackIndex pack, int segment) throws IOException;
+
+        /** Told, before a rebuild, every segment it will read (a remote source fetches them now, in bulk). */
+        default void prefetch(Map<PackIndex, java.util.SortedSet<Integer>> segments) throws IOException {
+        }
     }
 
     private record Key(String pack, int segment) {
@@ -54,6 +58,11 @@ public final class SegmentReader {
 
     static String packPath(String pack) {
         return PoolFormat.PACKS_DIR + "/" + pack + PoolFormat.PACK_SUFFIX;
+    }
+
+    /** See {@link Fetch#prefetch}. */
+    public void prefetch(Map<PackIndex, java.util.SortedSet<Integer>> segments) throws IOException {
+        fetch.prefetch(segments);
     }
 
     /** A chunk's content, checked against its id. */
