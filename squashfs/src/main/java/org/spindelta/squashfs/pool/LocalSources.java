@@ -33,6 +33,15 @@ final class LocalSources implements AutoCloseable {
     private final List<List<SquashfsImage>> images = new ArrayList<>();
     private final Map<ChunkId, Place> byStored = new HashMap<>();
     private final Map<ChunkId, Place> byDecoded = new HashMap<>();
+    /** Tail groups of the sources' fragment blocks ({@link FragmentParts}): a place, and where in its block. */
+    private final Map<ChunkId, PartPlace> byPart = new HashMap<>();
+
+    /** A group of file tails at {@code [offset, offset + length)} of a source fragment block's decoded bytes. */
+    record PartPlace(Place block, int offset, int length) {
+    }
+
+    /** The last source block a thread decoded, for the several groups taken from one block. */
+    private final ThreadLocal<Object[]> lastDecoded = new ThreadLocal<>();
 
     /**
      * Indexes the sources' chunks.
@@ -45,11 +54,11 @@ final class LocalSources implements AutoCloseable {
      * @param recipeImages the recipe's images
      */
     static LocalSources open(List<Path> paths, Set<ChunkId> wantStored, Set<ChunkId> wantDecoded,
-            List<org.spindelta.squashfs.spin.ImageInfo> recipeImages) throws IOException {
+            Set<ChunkId> wantParts, List<org.spindelta.squashfs.spin.ImageInfo> recipeImages) throws IOException {
         LocalSources s = new LocalSources();
         try {
             for (Path p : paths) {
-                s.add(p, wantStored, wantDecoded, recipeImages);
+                s.add(p, wantStored, wantDecoded, wantParts, recipeImages);
             }
         } catch (IOException | RuntimeException e) {
             s.close();
@@ -58,7 +67,7 @@ final class LocalSources implements AutoCloseable {
         return s;
     }
 
-    private void add(Path path, Set<ChunkId> wantStored, Set<ChunkId> wantDecoded,
+    private void add(Path path, Set<ChunkId> wantStored, Set<ChunkId> wantDecoded, Set<ChunkId> wantParts,
             List<org.spindelta.squashfs.spin.ImageInfo> recipeImages) throws IOException {
         FileChannel ch = InputFile.open(path, "SOURCE " + path);
         int file = files.size();
@@ -94,6 +103,27 @@ final class LocalSources implements AutoCloseable {
                         byStored.putIfAbsent(stored, new Place(file, at, n, image, metadata, false));
                     }
                     boolean block = c.kind() == ChunkKind.DATA_BLOCK || c.kind() == ChunkKind.FRAGMENT_BLOCK;
+                    if (c.kind() == ChunkKind.FRAGMENT_BLOCK && c.compressed() && !wantParts.isEmpty()
+                            && byPart.size() < wantParts.size() && !wantStored.contains(stored)) {
+                        int max = f.image().superBlock().blockSize();
+                        try {
+                            int d = BlockBytes.decode(buf, n, false, decoder, decoded, max, "SOURCE " + c.describe());
+                            Place whole = new Place(file, at, n, image, false, true);
+                            List<Piece.Part> parts = FragmentParts.split(decoded, d, c.uses());
+                            if (parts.isEmpty()) {
+                                parts = List.of(new Piece.Part(ChunkId.of(decoded, 0, d), d));
+                            }
+                            int off = 0;
+                            for (Piece.Part part : parts) {
+                                if (wantParts.contains(part.id())) {
+                                    byPart.putIfAbsent(part.id(), new PartPlace(whole, off, part.length()));
+                                }
+                                off += part.length();
+                            }
+                        } catch (org.spindelta.core.SpindeltaException e) {
+                            // a damaged source block is simply not offered
+                        }
+                    }
                     if (!sameCoding && c.compressed() && (block || metadata) && byDecoded.size() < wantDecoded.size()) {
                         int max = metadata ? SquashfsConstants.METADATA_MAX : f.image().superBlock().blockSize();
                         int d;
@@ -125,6 +155,42 @@ final class LocalSources implements AutoCloseable {
                 byStored.putIfAbsent(id, new Place(file, p, n, -1, false, false));
             }
         }
+    }
+
+    PartPlace part(ChunkId id) {
+        return byPart.get(id);
+    }
+
+    /**
+     * A group of tails from a source fragment block, checked against its id; null if the source changed
+     * since it was indexed (the caller then takes the chunk from the pool).
+     */
+    byte[] readPart(PartPlace p, ChunkId id) throws IOException {
+        Object[] last = lastDecoded.get();
+        byte[] block;
+        if (last != null && last[0] == p.block()) {
+            block = (byte[]) last[1];
+        } else {
+            byte[] stored = read(p.block());
+            SquashfsImage img = image(p.block());
+            int max = img.superBlock().blockSize();
+            byte[] out = new byte[max];
+            var decoder = img.newDecompressor();
+            try {
+                int d = BlockBytes.decode(stored, stored.length, false, decoder, out, max, "SOURCE block");
+                block = java.util.Arrays.copyOf(out, d);
+            } catch (org.spindelta.core.SpindeltaException e) {
+                return null;
+            } finally {
+                decoder.close();
+            }
+            lastDecoded.set(new Object[] {p.block(), block});
+        }
+        if (p.offset() + p.length() > block.length) {
+            return null;
+        }
+        byte[] b = java.util.Arrays.copyOfRange(block, p.offset(), p.offset() + p.length());
+        return ChunkId.of(b, 0, b.length).equals(id) ? b : null;
     }
 
     Place stored(ChunkId id) {

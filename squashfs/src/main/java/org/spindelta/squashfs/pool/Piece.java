@@ -13,11 +13,23 @@ public sealed interface Piece {
     /** Bytes the piece takes in the image. */
     int imageLength();
 
+    /** A chunk holding {@code length} bytes of a piece's content. */
+    record Part(ChunkId id, int length) {
+    }
+
+    /** The chunks whose contents, laid end to end, are the piece's content: usually just {@link #id()}. */
+    java.util.List<Part> chunks();
+
     /** The image's bytes are the chunk's content as it is. */
     record Literal(ChunkId id, int contentLength) implements Piece {
         @Override
         public int imageLength() {
             return contentLength;
+        }
+
+        @Override
+        public java.util.List<Part> chunks() {
+            return java.util.List.of(new Part(id, contentLength));
         }
     }
 
@@ -28,9 +40,30 @@ public sealed interface Piece {
      * @param storedLength bytes of the compressed block (a metadata block's header not included)
      * @param storedId SHA-256 of the piece's bytes in the image (header included): each rebuilt block is
      *     checked against it, and an add that meets these stored bytes again need not decode them
+     * @param parts empty when the content is the chunk {@code id} itself; else the chunks whose contents, end
+     *     to end, are the content (whose SHA-256 is still {@code id}): a fragment block cut into groups of the
+     *     file tails it packs (see {@link FragmentParts}), so the same files packed into other fragment blocks
+     *     are the same chunks
      */
     record Recompressed(ChunkId id, int contentLength, int image, boolean metadata, int storedLength,
-            ChunkId storedId) implements Piece {
+            ChunkId storedId, java.util.List<Part> parts) implements Piece {
+        public Recompressed {
+            parts = java.util.List.copyOf(parts);
+            if (parts.size() == 1) {
+                throw new IllegalArgumentException("a block of one part is the part itself");
+            }
+            long sum = parts.stream().mapToLong(Part::length).sum();
+            if (!parts.isEmpty() && sum != contentLength) {
+                throw new IllegalArgumentException("parts add up to " + sum + " bytes, the content has "
+                        + contentLength);
+            }
+        }
+
+        @Override
+        public java.util.List<Part> chunks() {
+            return parts.isEmpty() ? java.util.List.of(new Part(id, contentLength)) : parts;
+        }
+
         @Override
         public int imageLength() {
             return storedLength + (metadata ? SquashfsConstants.METADATA_HEADER_SIZE : 0);

@@ -130,7 +130,7 @@ public final class PoolAdd {
     }
 
     /** A block some recipe already recompresses: its chunk and the encoder that reproduces it. */
-    private record Known(ChunkId decoded, int decodedLength, boolean metadata, String encoder) {
+    private record Known(ChunkId decoded, int decodedLength, boolean metadata, String encoder, List<Piece.Part> parts) {
     }
 
     private static Map<ChunkId, Known> known(List<Recipe> recipes) {
@@ -139,7 +139,7 @@ public final class PoolAdd {
             for (Piece p : r.pieces()) {
                 if (p instanceof Piece.Recompressed c) {
                     out.putIfAbsent(c.storedId(), new Known(c.id(), c.contentLength(), c.metadata(),
-                            r.images().get(c.image()).encoder()));
+                            r.images().get(c.image()).encoder(), c.parts()));
                 }
             }
         }
@@ -237,7 +237,7 @@ public final class PoolAdd {
             Known k = known.get(storedId);
             if (k != null && k.encoder().equals(encoder) && k.metadata() == metadata) {
                 return new Decision(new Piece.Recompressed(k.decoded(), k.decodedLength(), img, metadata, n - skip,
-                        storedId), null, 0);
+                        storedId, k.parts()), null, 0);
             }
             if (index.contains(storedId)) {
                 return new Decision(new Piece.Literal(storedId, n), null, 0);
@@ -248,8 +248,10 @@ public final class PoolAdd {
             byte[] again = new byte[max];
             int e = codecs.encoder(img).encode(decoded, 0, d, again, metadata);
             if (e == n - skip && Arrays.equals(again, 0, e, stored, skip, n)) {
+                List<Piece.Part> parts = c.kind() == ChunkKind.FRAGMENT_BLOCK
+                        ? FragmentParts.split(decoded, d, c.uses()) : List.of();
                 return new Decision(new Piece.Recompressed(ChunkId.of(decoded, 0, d), d, img, metadata, n - skip,
-                        storedId), decoded, d);
+                        storedId, parts), decoded, d);
             }
             return new Decision(new Piece.Literal(storedId, n), stored, n);
         }
@@ -258,21 +260,24 @@ public final class PoolAdd {
             Piece p = d.piece();
             pieces.add(p);
             progress.advance(p.imageLength());
-            PoolIndex.Location at = index.find(p.id());
-            if (at != null) {
-                packsUsed.add(at.pack().pack());
-                if (d.content() == null && p instanceof Piece.Recompressed) {
-                    reused += p.imageLength();
+            if (d.content() == null && p instanceof Piece.Recompressed) {
+                reused += p.imageLength();
+            }
+            int at = 0;
+            for (Piece.Part part : p.chunks()) {
+                PoolIndex.Location where = index.find(part.id());
+                if (where != null) {
+                    packsUsed.add(where.pack().pack());
+                } else if (added.add(part.id())) {
+                    if (d.content() == null) {
+                        throw new org.spindelta.core.CorruptInputException("the pool is inconsistent: chunk "
+                                + part.id() + ", which a recipe uses, is in none of the packs the recipes name");
+                    }
+                    pack.add(part.id(), d.content(), at, part.length());
+                    newContent += part.length();
                 }
-            } else if (added.add(p.id())) {
-                if (d.content() == null) {
-                    throw new org.spindelta.core.CorruptInputException("the pool is inconsistent: chunk " + p.id()
-                            + ", which a recipe recompresses, is in none of the packs the recipes name");
-                }
-                pack.add(p.id(), d.content(), 0, d.contentLength());
-                newContent += d.contentLength();
+                at += part.length();
             }
         }
     }
-
 }

@@ -69,7 +69,7 @@ public final class PoolGc {
     private static Summary collectLocked(Pool pool, int threads, Step afterNewPack) throws IOException {
         List<Recipe> recipes = pool.recipes();
         Set<ChunkId> live = new HashSet<>();
-        recipes.forEach(r -> r.pieces().forEach(p -> live.add(p.id())));
+        recipes.forEach(r -> r.pieces().forEach(p -> p.chunks().forEach(c -> live.add(c.id()))));
         PoolIndex index = PoolIndex.load(pool.files(), Pool.packsOf(recipes));
         List<PackIndex> partial = new ArrayList<>();
         for (PackIndex p : index.packs()) {

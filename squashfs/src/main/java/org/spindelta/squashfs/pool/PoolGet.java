@@ -85,8 +85,15 @@ public final class PoolGet {
                 wantDecoded.add(r.id());
             }
         }
+        Set<ChunkId> wantParts = new HashSet<>();
+        for (Piece p : recipe.pieces()) {
+            if (p instanceof Piece.Recompressed r && !r.parts().isEmpty()) {
+                r.parts().forEach(part -> wantParts.add(part.id()));
+            }
+        }
         long[] counts = new long[2];
-        try (LocalSources sources = LocalSources.open(sourcePaths, wantStored, wantDecoded, recipe.images());
+        try (LocalSources sources = LocalSources.open(sourcePaths, wantStored, wantDecoded, wantParts,
+                recipe.images());
                 ThreadEncoders enc = new ThreadEncoders(recipe.images(), encoders)) {
             segments.prefetch(fromPool(recipe, index, sources));
             MessageDigest sha = Sha256.newDigest();
@@ -121,9 +128,14 @@ public final class PoolGet {
             if (sources.stored(want) != null || (p instanceof Piece.Recompressed && sources.decoded(p.id()) != null)) {
                 continue;
             }
-            PoolIndex.Location at = index.find(p.id());
-            if (at != null) {
-                out.computeIfAbsent(at.pack(), k -> new java.util.TreeSet<>()).add(at.entry().segment());
+            for (Piece.Part part : p.chunks()) {
+                if (p.chunks().size() > 1 && sources.part(part.id()) != null) {
+                    continue;
+                }
+                PoolIndex.Location at = index.find(part.id());
+                if (at != null) {
+                    out.computeIfAbsent(at.pack(), k -> new java.util.TreeSet<>()).add(at.entry().segment());
+                }
             }
         }
         return out;
@@ -150,12 +162,7 @@ public final class PoolGet {
             }
         }
         if (content == null) {
-            PoolIndex.Location at = index.find(p.id());
-            if (at == null) {
-                throw new CorruptInputException("chunk " + p.id() + " of image \"" + recipe.name()
-                        + "\" is in none of the packs its recipe names");
-            }
-            content = segments.chunk(at);
+            content = fromPool(p, recipe, index, segments, sources);
         }
         if (content.length != p.contentLength()) {
             throw new CorruptInputException("chunk " + p.id() + " is " + content.length + " bytes, the recipe says "
@@ -164,6 +171,43 @@ public final class PoolGet {
         byte[] b = p instanceof Piece.Recompressed r ? recompress(r, content, recipe, enc) : content;
         count(counts, fromSource ? 0 : 1, b.length);
         return b;
+    }
+
+    /** A piece's content from the pool: its chunk, or its parts end to end, checked against its id. */
+    private static byte[] fromPool(Piece p, Recipe recipe, PoolIndex index, SegmentReader segments,
+            LocalSources sources) throws IOException {
+        List<Piece.Part> parts = p.chunks();
+        byte[] out = parts.size() == 1 ? null : new byte[p.contentLength()];
+        int at = 0;
+        for (Piece.Part part : parts) {
+            LocalSources.PartPlace local = out == null ? null : sources.part(part.id());
+            byte[] fromSource = local == null ? null : sources.readPart(local, part.id());
+            if (fromSource != null) {
+                System.arraycopy(fromSource, 0, out, at, fromSource.length);
+                at += fromSource.length;
+                continue;
+            }
+            PoolIndex.Location where = index.find(part.id());
+            if (where == null) {
+                throw new CorruptInputException("chunk " + part.id() + " of image \"" + recipe.name()
+                        + "\" is in none of the packs its recipe names");
+            }
+            byte[] c = segments.chunk(where);
+            if (out == null) {
+                return c;
+            }
+            if (c.length != part.length() || at + c.length > out.length) {
+                throw new CorruptInputException("chunk " + part.id() + " is " + c.length + " bytes, the recipe says "
+                        + part.length());
+            }
+            System.arraycopy(c, 0, out, at, c.length);
+            at += c.length;
+        }
+        if (!ChunkId.of(out, 0, out.length).equals(p.id())) {
+            throw new CorruptInputException("the parts of block " + p.id() + " of image \"" + recipe.name()
+                    + "\" do not hash to its id");
+        }
+        return out;
     }
 
     private static byte[] decodeFromSource(LocalSources sources, LocalSources.Place d, Piece.Recompressed r)

@@ -42,7 +42,7 @@ public record PoolReport(List<ImageRow> images, long diskBytes, long liveBytes, 
         Map<ChunkId, Integer> users = new HashMap<>();
         for (Recipe r : recipes) {
             Set<ChunkId> mine = new HashSet<>();
-            r.pieces().forEach(p -> mine.add(p.id()));
+            r.pieces().forEach(p -> p.chunks().forEach(c -> mine.add(c.id())));
             mine.forEach(id -> users.merge(id, 1, Integer::sum));
         }
         List<ImageRow> rows = new ArrayList<>();
@@ -55,13 +55,15 @@ public record PoolReport(List<ImageRow> images, long diskBytes, long liveBytes, 
                 if (p instanceof Piece.Recompressed) {
                     recompressed++;
                 }
-                if (!seen.add(p.id())) {
-                    continue;
-                }
-                double cost = cost(index.find(p.id()));
-                stored += cost;
-                if (users.get(p.id()) == 1) {
-                    adds += cost;
+                for (Piece.Part c : p.chunks()) {
+                    if (!seen.add(c.id())) {
+                        continue;
+                    }
+                    double cost = cost(index.find(c.id()));
+                    stored += cost;
+                    if (users.get(c.id()) == 1) {
+                        adds += cost;
+                    }
                 }
             }
             rows.add(new ImageRow(r.name(), r.length(), r.pieces().size(), recompressed, Math.round(stored),

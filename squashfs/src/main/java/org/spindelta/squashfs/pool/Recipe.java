@@ -31,12 +31,6 @@ public record Recipe(String name, long length, byte[] sha256, List<ImageInfo> im
         }
     }
 
-    /** Bytes of chunk content the image uses, each distinct chunk counted once. */
-    public long distinctContent() {
-        return pieces.stream().collect(java.util.stream.Collectors.toMap(Piece::id, Piece::contentLength,
-                (x, y) -> x)).values().stream().mapToLong(Integer::longValue).sum();
-    }
-
     @Override
     public String toString() {
         long recompressed = pieces.stream().filter(p -> p instanceof Piece.Recompressed).count();

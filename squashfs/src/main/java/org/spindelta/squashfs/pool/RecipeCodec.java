@@ -17,6 +17,10 @@ import org.spindelta.squashfs.spin.ImageInfo;
 public final class RecipeCodec {
     static final int LITERAL = 1;
     static final int RECOMPRESSED = 2;
+    /** A recompressed block whose content is several chunks end to end (a fragment block's tail groups). */
+    static final int RECOMPRESSED_PARTS = 3;
+    /** Parts of one block: a block holds at most 1 MiB, and a part at least one byte of a tail. */
+    static final int MAX_PARTS = 1 << 16;
 
     private RecipeCodec() {}
 
@@ -47,7 +51,8 @@ public final class RecipeCodec {
             }
             out.writeInt(r.pieces().size());
             for (Piece p : r.pieces()) {
-                out.writeByte(p instanceof Piece.Recompressed ? RECOMPRESSED : LITERAL);
+                out.writeByte(p instanceof Piece.Recompressed c ? (c.parts().isEmpty() ? RECOMPRESSED : RECOMPRESSED_PARTS)
+                        : LITERAL);
                 out.write(p.id().toBytes());
                 out.writeInt(p.contentLength());
                 if (p instanceof Piece.Recompressed c) {
@@ -55,6 +60,13 @@ public final class RecipeCodec {
                     out.writeByte(c.metadata() ? 1 : 0);
                     out.writeInt(c.storedLength());
                     out.write(c.storedId().toBytes());
+                    if (!c.parts().isEmpty()) {
+                        out.writeInt(c.parts().size());
+                        for (Piece.Part part : c.parts()) {
+                            out.write(part.id().toBytes());
+                            out.writeInt(part.length());
+                        }
+                    }
                 }
             }
         } catch (IOException e) {
@@ -107,7 +119,7 @@ public final class RecipeCodec {
             }
             if (type == LITERAL) {
                 pieces.add(new Piece.Literal(id, content));
-            } else if (type == RECOMPRESSED) {
+            } else if (type == RECOMPRESSED || type == RECOMPRESSED_PARTS) {
                 int image = r.u8("piece " + i + " image");
                 if (image >= imageCount) {
                     throw r.corrupt("piece " + i + " at byte " + at + " names image " + image + ", the recipe has "
@@ -122,11 +134,29 @@ public final class RecipeCodec {
                         .METADATA_SIZE_MASK)) {
                     throw r.corrupt("piece " + i + " stored length " + stored + " is out of range");
                 }
-                pieces.add(new Piece.Recompressed(id, content, image, metadata == 1, stored,
-                        r.id("piece " + i + " stored sha256")));
+                ChunkId storedId = r.id("piece " + i + " stored sha256");
+                List<Piece.Part> parts = new ArrayList<>();
+                if (type == RECOMPRESSED_PARTS) {
+                    int n = r.u32("piece " + i + " part count", Math.min(MAX_PARTS, r.remaining() / 36));
+                    long sum = 0;
+                    for (int k = 0; k < n; k++) {
+                        ChunkId pid = r.id("piece " + i + " part " + k);
+                        int len = r.u32("piece " + i + " part " + k + " length", PoolFormat.MAX_CHUNK);
+                        if (len == 0) {
+                            throw r.corrupt("piece " + i + " part " + k + " is empty");
+                        }
+                        sum += len;
+                        parts.add(new Piece.Part(pid, len));
+                    }
+                    if (n < 2 || sum != content) {
+                        throw r.corrupt("piece " + i + " at byte " + at + " has " + n + " parts adding up to " + sum
+                                + " bytes; it needs at least 2 adding up to its " + content);
+                    }
+                }
+                pieces.add(new Piece.Recompressed(id, content, image, metadata == 1, stored, storedId, parts));
             } else {
-                throw r.corrupt("piece " + i + " at byte " + at + " has type " + type + ", not " + LITERAL + " (literal)"
-                        + " or " + RECOMPRESSED + " (recompressed)");
+                throw r.corrupt("piece " + i + " at byte " + at + " has type " + type + ", not " + LITERAL + " (literal), "
+                        + RECOMPRESSED + " (recompressed) or " + RECOMPRESSED_PARTS + " (recompressed from parts)");
             }
         }
         if (r.remaining() != 0) {

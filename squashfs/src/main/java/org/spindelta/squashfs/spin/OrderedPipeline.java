@@ -73,9 +73,25 @@ public final class OrderedPipeline<T> implements AutoCloseable {
         }
     }
 
+    /**
+     * Cancels what is queued and waits for the tasks already running to end: their callers close native
+     * codecs right after this, and a codec freed under a running task would crash the JVM (seen as a SIGSEGV
+     * in libc when a pool get failed on a damaged chunk while other threads were still encoding).
+     */
     @Override
     public void close() {
         inFlight.forEach(f -> f.cancel(true));
         pool.shutdownNow();
+        try {
+            if (!pool.awaitTermination(CLOSE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("pipeline tasks still running " + CLOSE_WAIT_SECONDS
+                        + " s after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
+
+    /** A task is one block or piece: seconds at worst on a loaded machine. */
+    private static final int CLOSE_WAIT_SECONDS = 120;
 }

@@ -1,0 +1,118 @@
+package org.spindelta.squashfs.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.spindelta.core.CorruptInputException;
+import org.spindelta.core.FormatException;
+import org.spindelta.core.Sha256;
+import org.spindelta.core.SpindeltaException;
+import org.spindelta.squashfs.chunk.ChunkUse;
+import org.spindelta.squashfs.format.Compressor;
+import org.spindelta.squashfs.spin.ImageInfo;
+
+/** Recipes and pack indexes round-trip, and every kind of damage is refused with a message naming it. */
+class RecipeCodecTest {
+    private static ChunkId id(int n) {
+        return ChunkId.of(new byte[] {(byte) n}, 0, 1);
+    }
+
+    private static Recipe recipe() {
+        ImageInfo img = new ImageInfo(0, 300, Compressor.XZ, 131072, new byte[0], "spindelta-encoder/1 xz");
+        List<Piece> pieces = List.of(new Piece.Literal(id(1), 96),
+                new Piece.Recompressed(id(2), 500, 0, false, 100, id(3), List.of()),
+                new Piece.Recompressed(id(4), 300, 0, true, 80, id(5),
+                        List.of(new Piece.Part(id(6), 100), new Piece.Part(id(7), 200))),
+                new Piece.Literal(id(8), 22));
+        return new Recipe("spin-1", 96 + 100 + 82 + 22, new byte[32], List.of(img), List.of(id(9).hex()), pieces);
+    }
+
+    /** A recipe re-sealed after {@code edit}, so only the edited field is wrong. */
+    private static byte[] resealed(UnaryOperator<byte[]> edit) {
+        byte[] b = RecipeCodec.encode(recipe());
+        byte[] body = edit.apply(Arrays.copyOf(b, b.length - 32));
+        byte[] out = Arrays.copyOf(body, body.length + 32);
+        System.arraycopy(Sha256.of(body, 0, body.length), 0, out, body.length, 32);
+        return out;
+    }
+
+    @Test
+    void roundTrip() throws Exception {
+        Recipe r = recipe();
+        Recipe back = RecipeCodec.decode(RecipeCodec.encode(r), "x.recipe");
+        assertEquals(r.pieces(), back.pieces());
+        assertEquals(r.images(), back.images());
+        assertEquals(r.packs(), back.packs());
+        assertEquals(r.length(), back.length());
+    }
+
+    @Test
+    void damageIsRefused() {
+        byte[] good = RecipeCodec.encode(recipe());
+        assertThrows(FormatException.class, () -> RecipeCodec.decode(new byte[] {1, 2, 3}, "x"));
+        byte[] flipped = good.clone();
+        flipped[40] ^= 1;
+        assertTrue(assertThrows(CorruptInputException.class, () -> RecipeCodec.decode(flipped, "x")).getMessage()
+                .contains("damaged"));
+        assertThrows(SpindeltaException.class, () -> RecipeCodec.decode(Arrays.copyOf(good, 30), "x"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4})
+    void hostileFieldsAreRefused(int which) {
+        byte[] bad = resealed(b -> {
+            ByteBuffer bb = ByteBuffer.wrap(b);
+            int name = 12;
+            int lengthAt = name + 4 + 6;
+            switch (which) {
+                case 0 -> bb.putInt(name, 100_000); // name length over the limit
+                case 1 -> bb.putLong(lengthAt, 1 << 20); // image length the pieces do not add up to
+                case 2 -> bb.putInt(b.length - 4, 7); // last piece's length changed
+                case 3 -> b[b.length - 4 - 32 - 1] = 9; // last piece's type
+                default -> bb.putInt(lengthAt + 8 + 32, 1000); // image count
+            }
+            return b;
+        });
+        assertThrows(SpindeltaException.class, () -> RecipeCodec.decode(bad, "x.recipe"));
+    }
+
+    @Test
+    void packIndexRoundTripAndRefusals() throws Exception {
+        PackIndex p = new PackIndex(id(1).hex(), 30, List.of(new PackIndex.Segment(0, 10, 100, id(2)),
+                new PackIndex.Segment(10, 20, 50, id(3))), List.of(new PackIndex.Entry(id(4), 1, 10, 40)));
+        assertEquals(p, PackIndex.decode(p.encode(), "x.idx", id(1).hex()));
+        assertThrows(CorruptInputException.class, () -> PackIndex.decode(p.encode(), "x.idx", id(2).hex()));
+        assertThrows(IllegalArgumentException.class, () -> new PackIndex(id(1).hex(), 30,
+                p.segments(), List.of(new PackIndex.Entry(id(4), 1, 40, 11))));
+    }
+
+    @Test
+    void fragmentTailsAreGroupedByContent() {
+        byte[] block = new byte[4000];
+        new java.util.Random(1).nextBytes(block);
+        List<ChunkUse> uses = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            uses.add(new ChunkUse("f" + i, i, 0, i * 100, 100));
+        }
+        List<Piece.Part> parts = FragmentParts.split(block, block.length, uses);
+        assertTrue(parts.size() >= 2, parts::toString);
+        assertEquals(block.length, parts.stream().mapToInt(Piece.Part::length).sum());
+        // the same tails shifted behind a new one: every group after the first boundary is the same chunk
+        byte[] shifted = new byte[4100];
+        System.arraycopy(block, 0, shifted, 100, 4000);
+        List<ChunkUse> moved = new java.util.ArrayList<>(List.of(new ChunkUse("new", 99, 0, 0, 100)));
+        uses.forEach(u -> moved.add(new ChunkUse(u.path(), u.inodeNumber(), 0, u.blockOffset() + 100, 100)));
+        List<Piece.Part> again = FragmentParts.split(shifted, shifted.length, moved);
+        assertEquals(parts.subList(1, parts.size()), again.subList(again.size() - parts.size() + 1, again.size()));
+        // tails that leave a gap are not cut
+        assertEquals(List.of(), FragmentParts.split(block, block.length, uses.subList(1, 40)));
+    }
+}
