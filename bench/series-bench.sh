@@ -74,8 +74,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# the plots need matplotlib: Debian's python3-matplotlib is for /usr/bin/python3, which a pyenv or venv
+# python3 first on PATH does not see
+py=python3
+for p in /usr/bin/python3 python3; do
+  if "$p" -c 'import matplotlib' 2>/dev/null; then py=$p; break; fi
+done
 if [ -n "$report_only" ]; then
-  exec python3 "$root/bench/series-report.py" "$report_only"
+  exec "$py" "$root/bench/series-report.py" "$report_only"
 fi
 
 has() { [[ " $1 " == *" $2 "* ]]; }
@@ -320,7 +326,7 @@ for size in $sizes; do
 done
 
 progress "all points done in $(( $(date +%s) - t_start )) s; writing the report"
-python3 "$root/bench/series-report.py" "$out_dir" || { progress "report failed"; failures=$((failures + 1)); }
+"$py" "$root/bench/series-report.py" "$out_dir" || { progress "report failed"; failures=$((failures + 1)); }
 [ "$keep" = 1 ] && progress "logs kept in $workdir_logs"
 if [ "$failures" -gt 0 ]; then
   echo "series-bench: $failures step(s) of ours failed or did not reproduce their input (see above)" >&2
