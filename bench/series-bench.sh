@@ -8,6 +8,7 @@
 #   --data DIR          make-series.sh's output (default /work/series-data); points are DIR/points/<size>/
 #   --sizes "S ..."     size points to run, GB as make-series names them (default: every point with images)
 #   --spin V            the spin of the pairs, loc or upd (default: the one the points have; upd first)
+#   --comp C            the images' compressor: gzip (default; every point) or xz, zstd (COMP_SIZE only)
 #   --ours "C ..."      our commands: diff apply bsdiff bspatch extract jigdo-template jigdo-image
 #                       (default: all; apply needs diff, bspatch needs bsdiff, jigdo-image needs jigdo-template)
 #   --peers "P ..."     peers: xdelta3 zstd bsdiff unsquashfs jigdo-file jigit (default: all)
@@ -48,6 +49,7 @@ spindelta=$root/spindelta
 data=/work/series-data
 sizes=
 spin=
+comp=gzip
 ours="diff apply bsdiff bspatch extract jigdo-template jigdo-image"
 peers="xdelta3 zstd bsdiff unsquashfs jigdo-file jigit"
 timeout_s=7200
@@ -61,6 +63,7 @@ while [ $# -gt 0 ]; do
     --data) data=${2:?}; shift 2 ;;
     --sizes) sizes=${2:?}; shift 2 ;;
     --spin) spin=${2:?}; shift 2 ;;
+    --comp) comp=${2:?}; shift 2 ;;
     --ours) ours=$2; shift 2 ;;
     --peers) peers=$2; shift 2 ;;
     --timeout) timeout_s=${2:?}; shift 2 ;;
@@ -87,16 +90,16 @@ fi
 has() { [[ " $1 " == *" $2 "* ]]; }
 points=$data/points
 if [ -z "$sizes" ]; then
-  sizes=$(for d in "$points"/*/; do [ -f "$d/base.gzip.sqfs" ] && basename "$d"; done | sort -g | tr '\n' ' ')
+  sizes=$(for d in "$points"/*/; do [ -f "$d/base.$comp.sqfs" ] && basename "$d"; done | sort -g | tr '\n' ' ')
 fi
 [ -n "$sizes" ] || { echo "series-bench: no size points with images under $points (run bench/make-series.sh)" >&2; exit 2; }
 first=$(set -- $sizes; echo "$1")
 if [ -z "$spin" ]; then
-  for v in upd loc; do [ -f "$points/$first/$v.gzip.sqfs" ] && { spin=$v; break; }; done
+  for v in upd loc; do [ -f "$points/$first/$v.$comp.sqfs" ] && { spin=$v; break; }; done
 fi
 [ -n "$spin" ] || { echo "series-bench: no spin image in $points/$first" >&2; exit 2; }
 for s in $sizes; do
-  for f in base.gzip.sqfs "$spin.gzip.sqfs"; do
+  for f in "base.$comp.sqfs" "$spin.$comp.sqfs"; do
     [ -f "$points/$s/$f" ] || { echo "series-bench: $points/$s/$f is missing" >&2; exit 2; }
   done
 done
@@ -133,7 +136,7 @@ workdir_saved=$workdir
 
 {
   echo "# host: $(host_line)"
-  echo "# spin: $spin; sizes: $sizes; timeout ${timeout_s}s; our bsdiff --memory $memory; SPINDELTA_JAVA_OPTS: ${SPINDELTA_JAVA_OPTS:-}"
+  echo "# images: $comp; spin: $spin; sizes: $sizes; timeout ${timeout_s}s; our bsdiff --memory $memory; SPINDELTA_JAVA_OPTS: ${SPINDELTA_JAVA_OPTS:-}"
   echo "# peers: $(xdelta3 -V 2>&1 | head -n 1 || true); $(zstd -V 2>/dev/null || true); $(dpkg-query -W -f '${Package} ${Version}' bsdiff 2>/dev/null || true); $(unsquashfs -version 2>&1 | head -n 1 || true); $(dpkg-query -W -f '${Package} ${Version}' jigdo-file 2>/dev/null || true); $(dpkg-query -W -f '${Package} ${Version}' jigit 2>/dev/null || true)"
   echo "size_gb,base_bytes,spin_bytes,iso_bytes,tool,step,label,wall_s,cpu_s,peak_rss_mb,out_bytes,result,load"
 } >"$csv"
@@ -208,7 +211,7 @@ point_i=0
 for size in $sizes; do
   point_i=$((point_i + 1)); step_k=0
   d=$points/$size
-  base_img=$d/base.gzip.sqfs; spin_img=$d/$spin.gzip.sqfs; iso=$d/base.gzip.iso; parts=$d/iso-base
+  base_img=$d/base.$comp.sqfs; spin_img=$d/$spin.$comp.sqfs; iso=$d/base.$comp.iso; parts=$d/iso-base
   base_bytes=$(stat -c %s "$base_img"); spin_bytes=$(stat -c %s "$spin_img")
   iso_bytes=; [ -f "$iso" ] && iso_bytes=$(stat -c %s "$iso")
   tmp=$workdir/tmp-$size
