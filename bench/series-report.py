@@ -117,8 +117,22 @@ def main():
     ps = os.path.join(d, "point-seconds.csv")
     if os.path.exists(ps):
         with open(ps) as f:
-            md += ["", "Seconds per point (the whole point, checks included): " +
-                   ", ".join(f"{a} GB: {b} s" for a, b in (l.strip().split(",") for l in f if l.strip()))]
+            secs = [(float(a), float(b)) for a, b in (l.strip().split(",") for l in f if l.strip())]
+        md += ["", "Seconds per point (the whole point, checks included): " +
+               ", ".join(f"{a:g} GB: {b:.0f} s" for a, b in secs)]
+        if len(secs) >= 2:
+            # a line through these points' times, to plan a run of the others (the same load assumed)
+            n = len(secs)
+            mx = sum(x for x, _ in secs) / n
+            my = sum(y for _, y in secs) / n
+            sxx = sum((x - mx) ** 2 for x, _ in secs)
+            if sxx > 0:
+                slope = sum((x - mx) * (y - my) for x, y in secs) / sxx
+                icpt = my - slope * mx
+                est = [(g, icpt + slope * g) for g in (0.1, 0.5, 1, 2, 4, 8)]
+                md += ["Estimated seconds per point from a line through them (same load, timeouts aside): " +
+                       ", ".join(f"{g:g} GB: {e:.0f} s" for g, e in est) +
+                       f"; 0.1-4 GB in all: {sum(e for g, e in est if g <= 4) / 3600:.1f} h"]
     plots = []
     try:
         import matplotlib
