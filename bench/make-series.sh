@@ -70,7 +70,8 @@ export DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8
 [ "$(id -u)" = 0 ] || { echo "make-series: run as root (chroot, mounts)" >&2; exit 2; }
 case $SPIN in loc|upd) ;; *) echo "make-series: SPIN must be loc or upd" >&2; exit 2 ;; esac
 
-log() { echo "[$(date +%T)] make-series: $*" >&2; }
+exec 3>&2   # the terminal, for messages from inside redirected steps
+log() { echo "[$(date +%T)] make-series: $*" >&3; }
 timed() { # timed <step-name> cmd...
   local name=$1 t0 t1; shift
   t0=$(date +%s.%N)
@@ -282,5 +283,5 @@ for st in "${steps[@]}"; do
   esac
 done
 log "done; sizes:"
-du -sh "$ROOTS/base" "$ROOTS"/*.upper 2>/dev/null >&2 || true
-ls -l "$POINTS"/*/*.sqfs "$POINTS"/*/*.iso 2>/dev/null >&2 || true
+du -sh "$ROOTS/base" "$ROOTS"/*.upper >&2 2>/dev/null || true
+ls -l "$POINTS"/*/*.sqfs "$POINTS"/*/*.iso >&2 2>/dev/null || true
