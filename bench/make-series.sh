@@ -4,7 +4,9 @@
 # of about 0.1, 0.5, 1, 2, 4 GB, each with a live ISO (xorriso) around it. Resumable: every step whose output
 # exists is skipped; per-step times go to the terminal and to $DATA/logs/series-times.tsv.
 #
-# usage (as root): bench/make-series.sh [STEP...]      steps: trees points images isos  (default: all, in order)
+# usage (as root): bench/make-series.sh [STEP...]      steps: trees points images isos  (default: trees images
+#                  isos; images selects each point's packages first if the points step has not, one point at a
+#                  time, so every point's budget uses the tree/image ratio of the previous point's image)
 #
 # Env knobs:
 #   DATA         output root                              (default /work/series-data)
@@ -208,21 +210,18 @@ build_variant() { # loc | upd
 # ---- size points -----------------------------------------------------------------------------------
 gb_bytes() { awk -v g="$1" 'BEGIN { printf "%.0f", g * 1e9 }'; }
 ratio_file=$POINTS/tree-per-image-ratio
-make_points() {
-  local s
-  for s in $SIZES; do
-    local d=$POINTS/$s
-    if [ -f "$d/exclude.$SPIN" ] && [ -f "$d/exclude.base" ]; then log "point $s: package set exists, skipping"; continue; fi
-    mkdir -p "$d"
-    local ratio; ratio=$(cat "$ratio_file" 2>/dev/null || echo 2.8)
-    local budget; budget=$(awk -v g="$s" -v r="$ratio" 'BEGIN { printf "%.0f", g * 1e9 * r }')
-    log "point $s GB: tree budget $budget bytes (tree/image ratio $ratio)"
-    mount_variant "$SPIN"
-    timed "point-$s-select" python3 "$here/series-select.py" --budget "$budget" --seed 7 \
-        --base "$ROOTS/base" --spin "$ROOTS/$SPIN" --out "$d" >&2
-    umount "$ROOTS/$SPIN"
-  done
+select_point() { # size: the point's package set, unless it exists
+  local s=$1 d=$POINTS/$1
+  if [ -f "$d/exclude.$SPIN" ] && [ -f "$d/exclude.base" ]; then log "point $s: package set exists, skipping"; return; fi
+  mkdir -p "$d"
+  local ratio; ratio=$(cat "$ratio_file" 2>/dev/null || echo 2.8)
+  local budget; budget=$(awk -v g="$s" -v r="$ratio" 'BEGIN { printf "%.0f", g * 1e9 * r }')
+  log "point $s GB: tree budget $budget bytes (tree/image ratio $ratio)"
+  mount_variant "$SPIN"
+  timed "point-$s-select" python3 "$here/series-select.py" --budget "$budget" --seed 7 \
+      --base "$ROOTS/base" --spin "$ROOTS/$SPIN" --out "$d" >&2
 }
+make_points() { local s; for s in $SIZES; do select_point "$s"; done; }
 
 # ---- images and ISOs -------------------------------------------------------------------------------
 mksq() { # variant comp out exclude
@@ -235,7 +234,7 @@ make_images() {
   mount_variant "$SPIN"
   for s in $SIZES; do
     local d=$POINTS/$s
-    [ -f "$d/exclude.base" ] || { log "point $s has no package set (step points); skipping"; continue; }
+    select_point "$s"   # here, not all in the points step, so it uses the ratio of the previous point's image
     if [ -f "$d/too-small" ]; then log "point $s: $(cat "$d/too-small")"; continue; fi
     for v in base "$SPIN"; do
       local comps=gzip
@@ -272,7 +271,7 @@ make_isos() {
 }
 
 steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=(trees points images isos)
+[ ${#steps[@]} -gt 0 ] || steps=(trees images isos)
 for st in "${steps[@]}"; do
   case $st in
     trees) grow_base; build_variant "$SPIN"; for v in loc upd; do [ "$v" = "$SPIN" ] || build_variant "$v"; done ;;
