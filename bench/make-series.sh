@@ -236,10 +236,10 @@ make_images() {
     local d=$POINTS/$s
     select_point "$s"   # here, not all in the points step, so it uses the ratio of the previous point's image
     if [ -f "$d/too-small" ]; then log "point $s: $(cat "$d/too-small")"; continue; fi
-    for v in base "$SPIN"; do
-      local comps=gzip
-      [ "$s" = "$COMP_SIZE" ] && comps="gzip xz zstd"
-      for c in $comps; do
+    local comps=gzip
+    [ "$s" = "$COMP_SIZE" ] && comps="gzip xz zstd"
+    for c in $comps; do   # the gzip pair of the series first
+      for v in base "$SPIN"; do
         local out=$d/$v.$c.sqfs
         [ -f "$out" ] && { log "$out exists, skipping"; continue; }
         timed "point-$s-mksquashfs-$v-$c" mksq "$v" "$c" "$out" "$d/exclude.$v"
