@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Report of a large-image series run (bench/series-bench.sh): usage: series-report.py RESULTS_DIR
+"""Report of a large-image series run (bench/series-bench.sh).
+
+usage: series-report.py RESULTS_DIR | series-report.py --merge OUT_DIR RESULTS_DIR...
+(--merge first joins the rows of several runs, e.g. one a point, into OUT_DIR)
 
 Reads RESULTS_DIR/series.csv and writes series.md (host, the table, the targets), series.json (the rows,
 the targets), and with matplotlib time.svg/.png, rss.svg/.png, patch.svg/.png: one labelled line per
@@ -55,7 +58,32 @@ def linear_check(pts):
     return yl / pred, pred, method
 
 
+def merge(out, ins):
+    """Writes OUT/series.csv (and point-seconds.csv) from the runs INS, e.g. points run one at a time."""
+    os.makedirs(out, exist_ok=True)
+    heads, body, secs = [], [], []
+    for i in ins:
+        with open(os.path.join(i, "series.csv")) as f:
+            lines = f.readlines()
+        heads += [f"# from {os.path.basename(i.rstrip('/'))}: {l[2:]}" for l in lines if l.startswith("# ")]
+        rows = [l for l in lines if not l.startswith("#")]
+        col = rows[0]
+        body += rows[1:]
+        ps = os.path.join(i, "point-seconds.csv")
+        if os.path.exists(ps):
+            with open(ps) as f:
+                secs += f.readlines()
+    with open(os.path.join(out, "series.csv"), "w") as f:
+        f.writelines(heads + [col] + body)
+    if secs:
+        with open(os.path.join(out, "point-seconds.csv"), "w") as f:
+            f.writelines(secs)
+
+
 def main():
+    if len(sys.argv) > 3 and sys.argv[1] == "--merge":
+        merge(sys.argv[2], sys.argv[3:])
+        sys.argv = sys.argv[:1] + [sys.argv[2]]
     d = sys.argv[1]
     header, rows = [], []
     with open(os.path.join(d, "series.csv"), newline="") as f:
