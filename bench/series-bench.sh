@@ -97,9 +97,14 @@ first=$(set -- $sizes; echo "$1")
 if [ -z "$spin" ]; then
   for v in upd loc; do [ -f "$points/$first/$v.$comp.sqfs" ] && { spin=$v; break; }; done
 fi
-[ -n "$spin" ] || { echo "series-bench: no spin image in $points/$first" >&2; exit 2; }
+# SPIN is needed only by the patch commands: extraction and jigdo run on BASE and its ISO alone
+need_spin=0
+for c in diff bsdiff; do has "$ours" $c && need_spin=1; done
+for c in xdelta3 zstd bsdiff; do has "$peers" $c && need_spin=1; done
+[ -n "$spin" ] || { [ "$need_spin" = 0 ] && spin=upd; }
 for s in $sizes; do
   for f in "base.$comp.sqfs" "$spin.$comp.sqfs"; do
+    [ "$f" = "$spin.$comp.sqfs" ] && [ "$need_spin" = 0 ] && continue
     [ -f "$points/$s/$f" ] || { echo "series-bench: $points/$s/$f is missing" >&2; exit 2; }
   done
 done
@@ -212,13 +217,13 @@ for size in $sizes; do
   point_i=$((point_i + 1)); step_k=0
   d=$points/$size
   base_img=$d/base.$comp.sqfs; spin_img=$d/$spin.$comp.sqfs; iso=$d/base.$comp.iso; parts=$d/iso-base
-  base_bytes=$(stat -c %s "$base_img"); spin_bytes=$(stat -c %s "$spin_img")
+  base_bytes=$(stat -c %s "$base_img"); spin_bytes=$(stat -c %s "$spin_img" 2>/dev/null || echo 0)
   iso_bytes=; [ -f "$iso" ] && iso_bytes=$(stat -c %s "$iso")
   tmp=$workdir/tmp-$size
   rm -rf "$tmp"; mkdir -p "$tmp"
   LOAD=
   status_line "BASE $base_bytes bytes, SPIN ($spin) $spin_bytes bytes, ISO ${iso_bytes:-none}; warming the page cache"
-  cat "$base_img" "$spin_img" >/dev/null
+  cat "$base_img" >/dev/null; [ "$need_spin" = 0 ] || cat "$spin_img" >/dev/null
   t_point=$(date +%s)
 
   # spin patches
