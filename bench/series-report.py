@@ -149,7 +149,10 @@ def main():
     ps = os.path.join(d, "point-seconds.csv")
     if os.path.exists(ps):
         with open(ps) as f:
-            secs = [(float(a), float(b)) for a, b in (l.strip().split(",") for l in f if l.strip())]
+            agg = {}  # a point run in parts (merged runs) counts once, with the parts' seconds summed
+            for a, b in (l.strip().split(",") for l in f if l.strip()):
+                agg[float(a)] = agg.get(float(a), 0.0) + float(b)
+            secs = sorted(agg.items())
         md += ["", "Seconds per point (the whole point, checks included): " +
                ", ".join(f"{a:g} GB: {b:.0f} s" for a, b in secs)]
         if len(secs) >= 2:
