@@ -185,13 +185,17 @@ def main():
                     continue
                 ours = lab.startswith("spindelta")
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o" if ours else "s",
+                        color=plt.get_cmap("tab20")(labels.index(lab) % 20),  # one colour a command
                         linestyle="-" if ours else "--", linewidth=2 if ours else 1.2, label=lab)
             ax.set_xlabel("BASE image size, GB (10^9 bytes)")
             ax.set_ylabel(ylabel)
             ax.set_title(f"{ylabel} vs image size (solid: spindelta, dashed: peers)")
             ax.grid(True, alpha=0.3)
             ax.set_xlim(left=0)
-            ax.set_ylim(bottom=0)
+            if name == "time":  # seconds to hours: a log axis keeps the fast commands readable
+                ax.set_yscale("log")
+            else:
+                ax.set_ylim(bottom=0)
             ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
             fig.tight_layout()
             for ext in ("svg", "png"):
