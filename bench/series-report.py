@@ -161,7 +161,9 @@ def main():
             mx = sum(x for x, _ in secs) / n
             my = sum(y for _, y in secs) / n
             sxx = sum((x - mx) ** 2 for x, _ in secs)
-            if sxx > 0:
+            if sxx > 0 and sum((x - mx) * (y - my) for x, y in secs) <= 0:
+                md += ["No estimate: the later points took no longer (they ran other commands, or timeouts differ)."]
+            elif sxx > 0:
                 slope = sum((x - mx) * (y - my) for x, y in secs) / sxx
                 icpt = my - slope * mx
                 est = [(g, icpt + slope * g) for g in (0.1, 0.5, 1, 2, 4, 8)]
