@@ -107,6 +107,15 @@ final class JigdoMakeTemplateCommand implements Callable<Integer> {
         return "spindelta" + (v == null ? "" : "/" + v);
     }
 
+    /** The template checksum {@code --checksum} names: md5 (format 1.2) or sha256 (format 2.0). */
+    static ChecksumKind checksumKind(CommandSpec spec, String checksum) {
+        return switch (checksum.toLowerCase(Locale.ROOT)) {
+            case "md5" -> ChecksumKind.MD5;
+            case "sha256" -> ChecksumKind.SHA256;
+            default -> throw new ParameterException(spec.commandLine(), "--checksum is md5 or sha256, not " + checksum);
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
         if (labels.isEmpty() && base == null) {
@@ -129,11 +138,7 @@ final class JigdoMakeTemplateCommand implements Callable<Integer> {
             }
             servers.computeIfAbsent(u.substring(0, eq), k -> new ArrayList<>()).add(u.substring(eq + 1));
         }
-        ChecksumKind kind = switch (checksum.toLowerCase(Locale.ROOT)) {
-            case "md5" -> ChecksumKind.MD5;
-            case "sha256" -> ChecksumKind.SHA256;
-            default -> throw new ParameterException(spec.commandLine(), "--checksum is md5 or sha256, not " + checksum);
-        };
+        ChecksumKind kind = checksumKind(spec, checksum);
         if (minSize < 1) {
             throw new ParameterException(spec.commandLine(), "--min-length must be at least 1");
         }

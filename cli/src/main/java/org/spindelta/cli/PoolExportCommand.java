@@ -70,11 +70,7 @@ final class PoolExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ChecksumKind kind = switch (checksum.toLowerCase(Locale.ROOT)) {
-            case "md5" -> ChecksumKind.MD5;
-            case "sha256" -> ChecksumKind.SHA256;
-            default -> throw new ParameterException(spec.commandLine(), "--checksum is md5 or sha256, not " + checksum);
-        };
+        ChecksumKind kind = JigdoMakeTemplateCommand.checksumKind(spec, checksum);
         if (minSize < 1) {
             throw new ParameterException(spec.commandLine(), "--min-length must be at least 1");
         }

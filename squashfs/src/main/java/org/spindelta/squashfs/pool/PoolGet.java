@@ -44,16 +44,6 @@ public final class PoolGet {
             Path outPath, int threads, Recompressor.Factory encoders, Progress progress) throws IOException {
         InputFile.refuseAsOutput(outPath, sourcePaths.toArray(Path[]::new));
         PoolIndex index = PoolIndex.load(files, recipe.packs());
-        Set<ChunkId> wantStored = new HashSet<>();
-        Set<ChunkId> wantDecoded = new HashSet<>();
-        for (Piece p : recipe.pieces()) {
-            wantStored.add(p instanceof Piece.Recompressed r ? r.storedId() : p.id());
-        }
-        for (Piece p : recipe.pieces()) {
-            if (p instanceof Piece.Recompressed r && !wantStored.contains(r.id())) {
-                wantDecoded.add(r.id());
-            }
-        }
         try (StagedOutput out = StagedOutput.create(outPath)) {
             long[] pos = {0};
             Summary summary = rebuild(recipe, index, segments, sourcePaths, threads, encoders, progress, b -> {
