@@ -120,10 +120,13 @@ final class JigdoServeCommand implements Callable<Integer> {
         }, "jigdo-serve-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         List<String> urls = urls(address, server.address().getPort());
-        out.println("serving " + d.dir() + " at " + String.join(" ", urls) + " (Ctrl-C stops)");
+        // one write: whoever reads the URL line (a script, a test) also has the listing of what is served
+        StringBuilder banner = new StringBuilder("serving " + d.dir() + " at " + String.join(" ", urls)
+                + " (Ctrl-C stops)" + System.lineSeparator());
         for (String line : d.describe()) {
-            out.println("  " + line);
+            banner.append("  ").append(line).append(System.lineSeparator());
         }
+        out.print(banner);
         out.flush();
         try {
             stopped.await();
