@@ -44,4 +44,12 @@ public final class FormatConstants {
 
     /** The longest magic, so one read can tell the formats apart. */
     public static final int MAX_MAGIC_LENGTH = 16;
+
+    // --- block delta: one small buffer against another, in memory (docs/formats/block-delta.md) ---
+    /** A block delta never makes more than this many bytes (the pool's largest chunk is 1 MiB). */
+    public static final int BLOCK_DELTA_MAX_NEW = 1 << 24;
+    /** Nor reads an old buffer larger than this. */
+    public static final int BLOCK_DELTA_MAX_OLD = 1 << 26;
+    /** Longest unsigned LEB128 varint a block delta holds (a 32-bit value). */
+    public static final int BLOCK_DELTA_MAX_VARINT = 5;
 }
