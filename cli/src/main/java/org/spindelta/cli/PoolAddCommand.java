@@ -47,9 +47,10 @@ final class PoolAddCommand implements Callable<Integer> {
         PoolAdd.Summary s = common.withProgress(pr -> PoolAdd.add(p, image, n, o, SystemRecompressors.INSTANCE, pr));
         if (!common.quiet) {
             spec.commandLine().getOut().printf(Locale.ROOT,
-                    "added %s (%s): %d new chunks, %s of content stored as a %s pack (%d bytes), in %.1f s%n", n,
-                    ByteSize.format(s.recipe().length()), s.newChunks(), ByteSize.format(s.newContent()),
-                    ByteSize.format(s.packLength()), s.packLength(), (System.nanoTime() - t0) / 1e9);
+                    "added %s (%s): %d new chunks (%d as deltas), %s of content stored as a %s pack (%d bytes), "
+                    + "in %.1f s%n", n, ByteSize.format(s.recipe().length()), s.newChunks(), s.deltaChunks(),
+                    ByteSize.format(s.newContent()), ByteSize.format(s.packLength()), s.packLength(),
+                    (System.nanoTime() - t0) / 1e9);
             spec.commandLine().getOut().flush();
         }
         return 0;

@@ -69,6 +69,39 @@ class PoolCommandsTest {
     }
 
     @Test
+    void changedLibrariesAreStoredAsDeltasAgainstTheirOldVersions() throws Exception {
+        Path pool = dir.resolve("pool");
+        ok("pool", "add", "-q", pool.toString(), family.base.toString(), "--name", "base");
+        long before = size(pool);
+        CliTest.Run a = ok("pool", "add", pool.toString(), family.upd.toString(), "--name", "upd");
+        Matcher m = Pattern.compile("(\\d+) new chunks \\((\\d+) as deltas\\)").matcher(a.out());
+        assertTrue(m.find(), a::toString);
+        assertTrue(Integer.parseInt(m.group(2)) > 0, a::toString);
+        // the updated spin changes every 4th library a little: whole, its new blocks would cost about what the
+        // libraries compress to; as deltas against the base's blocks, a small fraction of that
+        long changed = 0;
+        try (Stream<Path> s = Files.list(shared.resolve("tree-upd").resolve("lib"))) {
+            for (Path lib : (Iterable<Path>) s::iterator) {
+                byte[] b = Files.readAllBytes(shared.resolve("tree-base").resolve("lib").resolve(lib.getFileName()));
+                if (!java.util.Arrays.equals(b, Files.readAllBytes(lib))) {
+                    changed += b.length;
+                }
+            }
+        }
+        assertTrue(changed > 0);
+        long added = size(pool) - before;
+        assertTrue(added < changed / 10, "upd added " + added + " bytes for " + changed + " bytes of changed libraries");
+        Path out = dir.resolve("upd.out");
+        ok("pool", "get", "-q", pool.toString(), "upd", out.toString());
+        assertArrayEquals(Files.readAllBytes(family.upd), Files.readAllBytes(out));
+        // the same through a source that holds the base's blocks: the deltas' references come from it
+        Files.delete(out);
+        CliTest.Run g = ok("pool", "get", pool.toString(), "upd", out.toString(), "--source", family.base.toString());
+        assertArrayEquals(Files.readAllBytes(family.upd), Files.readAllBytes(out));
+        assertFalse(g.out().contains(": 0 B from sources"), g::toString);
+    }
+
+    @Test
     void theSameContentUnderAnotherCompressorCostsLittle() throws Exception {
         Path pool = poolOfFamily();
         long before = size(pool);

@@ -11,6 +11,9 @@ import org.spindelta.core.LimitExceededException;
  * is left, and every failure names the file, the field and its byte offset.
  */
 final class FieldReader {
+    /** The file's format version, once {@link MetadataFile#open} has read it. */
+    int version;
+
     private final ByteBuffer in;
     private final String file;
 

@@ -16,12 +16,18 @@ import org.spindelta.squashfs.chunk.ChunkUse;
  *
  * <p>A group ends after a tail whose SHA-256 starts with {@link #BOUNDARY_BITS} zero bits (content-defined,
  * so the groups after a change fall into step again), at the block's end, and at the latest after
- * {@link #MAX_TAILS} tails. Groups of about 8 tails keep the cost per chunk (36 bytes in a recipe, 44 in a
+ * {@link #MAX_TAILS} tails; a tail of {@link #LARGE_TAIL} bytes or more is a group alone. Groups of about 8 tails keep the cost per chunk (36 bytes in a recipe, 44 in a
  * pack index) small against what they save.
  */
 final class FragmentParts {
     static final int BOUNDARY_BITS = 3;
     static final int MAX_TAILS = 64;
+    /**
+     * A tail this long is a group of its own: what it saves when it moves to another block dwarfs what a
+     * group costs, and a block of a few large tails (common: tails of big files) would otherwise be one
+     * group that changes whenever the packing shifts.
+     */
+    static final int LARGE_TAIL = 4096;
 
     private FragmentParts() {}
 
@@ -59,7 +65,8 @@ final class FragmentParts {
             int[] t = tails.get(i);
             md.reset();
             md.update(decoded, t[0], t[1]);
-            boolean boundary = (md.digest()[0] & ((1 << BOUNDARY_BITS) - 1) << (8 - BOUNDARY_BITS)) == 0;
+            boolean boundary = (md.digest()[0] & ((1 << BOUNDARY_BITS) - 1) << (8 - BOUNDARY_BITS)) == 0
+                    || t[1] >= LARGE_TAIL || (i + 1 < tails.size() && tails.get(i + 1)[1] >= LARGE_TAIL);
             inGroup++;
             int groupEnd = t[0] + t[1];
             if (boundary || inGroup >= MAX_TAILS || i == tails.size() - 1) {

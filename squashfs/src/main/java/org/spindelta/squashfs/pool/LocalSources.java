@@ -36,9 +36,25 @@ final class LocalSources implements AutoCloseable {
     /** Tail groups of the sources' fragment blocks ({@link FragmentParts}): a place, and where in its block. */
     private final Map<ChunkId, PartPlace> byPart = new HashMap<>();
 
-    /** A group of file tails at {@code [offset, offset + length)} of a source fragment block's decoded bytes. */
-    record PartPlace(Place block, int offset, int length) {
+    /**
+     * A group of tails at {@code [offset, offset + length)} of a source fragment block's decoded bytes, which
+     * is {@code [streamPos, streamPos + length)} of its image's tail stream; or (block null) a range of the
+     * tail stream found by {@link #inferParts}.
+     */
+    record PartPlace(Place block, int offset, int length, int stream, long streamPos) {
     }
+
+    /**
+     * A source image's fragment blocks in order, decoded and laid end to end: its <em>tail stream</em>.
+     * mksquashfs packs the tails of files into fragment blocks in walk order, so the tails of consecutive
+     * files are consecutive here, across block boundaries.
+     */
+    private record StreamBlock(Place place, boolean compressed, long start, int length) {
+    }
+
+    private final List<List<StreamBlock>> streams = new ArrayList<>();
+    /** Fragment blocks by file and offset: {stream, block}. */
+    private final Map<Long, int[]> streamBlockAt = new HashMap<>();
 
     /** The last source block a thread decoded, for the several groups taken from one block. */
     private final ThreadLocal<Object[]> lastDecoded = new ThreadLocal<>();
@@ -55,7 +71,24 @@ final class LocalSources implements AutoCloseable {
      */
     static LocalSources open(List<Path> paths, Set<ChunkId> wantStored, Set<ChunkId> wantDecoded,
             Set<ChunkId> wantParts, List<org.spindelta.squashfs.spin.ImageInfo> recipeImages) throws IOException {
+        return open(paths, wantStored, wantDecoded, wantParts, Set.of(), recipeImages);
+    }
+
+    /**
+     * @param wantReferences chunks that delta chunks the recipe needs are made from: looked for as stored
+     *     bytes, as decoded blocks (in every source image while some remain unfound: a delta's reference is
+     *     the content of a block of another image, whatever its coding) and as tail groups
+     */
+    static LocalSources open(List<Path> paths, Set<ChunkId> wantStored, Set<ChunkId> wantDecoded,
+            Set<ChunkId> wantParts, Set<ChunkId> wantReferences, List<org.spindelta.squashfs.spin.ImageInfo> recipeImages)
+            throws IOException {
+        if (!wantReferences.isEmpty()) {
+            wantStored = union(wantStored, wantReferences);
+            wantDecoded = union(wantDecoded, wantReferences);
+            wantParts = union(wantParts, wantReferences);
+        }
         LocalSources s = new LocalSources();
+        s.referencesWanted = !wantReferences.isEmpty();
         try {
             for (Path p : paths) {
                 s.add(p, wantStored, wantDecoded, wantParts, recipeImages);
@@ -66,6 +99,15 @@ final class LocalSources implements AutoCloseable {
         }
         return s;
     }
+
+    private static Set<ChunkId> union(Set<ChunkId> a, Set<ChunkId> b) {
+        Set<ChunkId> u = new java.util.HashSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+
+    /** Whether delta references are wanted: blocks are then decoded whatever their coding. */
+    private boolean referencesWanted;
 
     private void add(Path path, Set<ChunkId> wantStored, Set<ChunkId> wantDecoded, Set<ChunkId> wantParts,
             List<org.spindelta.squashfs.spin.ImageInfo> recipeImages) throws IOException {
@@ -88,6 +130,10 @@ final class LocalSources implements AutoCloseable {
             boolean sameCoding = recipeImages.stream().anyMatch(r -> r.compressor() == sb.compressor()
                     && r.blockSize() == sb.blockSize() && java.util.Arrays.equals(r.options(), options));
             var decoder = f.image().newDecompressor();
+            int stream = streams.size();
+            List<StreamBlock> tails = new ArrayList<>();
+            streams.add(tails);
+            long streamEnd = 0;
             try {
                 for (Chunk c : f.map().chunks()) {
                     if (c.length() > PoolFormat.MAX_CHUNK) {
@@ -103,6 +149,13 @@ final class LocalSources implements AutoCloseable {
                         byStored.putIfAbsent(stored, new Place(file, at, n, image, metadata, false));
                     }
                     boolean block = c.kind() == ChunkKind.DATA_BLOCK || c.kind() == ChunkKind.FRAGMENT_BLOCK;
+                    long streamStart = streamEnd;
+                    if (c.kind() == ChunkKind.FRAGMENT_BLOCK && c.decodedSize() <= f.image().superBlock().blockSize()) {
+                        streamBlockAt.put(key(file, at), new int[] {stream, tails.size()});
+                        tails.add(new StreamBlock(new Place(file, at, n, image, false, c.compressed()), c.compressed(),
+                                streamStart, (int) c.decodedSize()));
+                        streamEnd += c.decodedSize();
+                    }
                     if (c.kind() == ChunkKind.FRAGMENT_BLOCK && c.compressed() && !wantParts.isEmpty()
                             && byPart.size() < wantParts.size() && !wantStored.contains(stored)) {
                         int max = f.image().superBlock().blockSize();
@@ -116,7 +169,8 @@ final class LocalSources implements AutoCloseable {
                             int off = 0;
                             for (Piece.Part part : parts) {
                                 if (wantParts.contains(part.id())) {
-                                    byPart.putIfAbsent(part.id(), new PartPlace(whole, off, part.length()));
+                                    byPart.putIfAbsent(part.id(), new PartPlace(whole, off, part.length(), stream,
+                                            streamStart + off));
                                 }
                                 off += part.length();
                             }
@@ -124,7 +178,8 @@ final class LocalSources implements AutoCloseable {
                             // a damaged source block is simply not offered
                         }
                     }
-                    if (!sameCoding && c.compressed() && (block || metadata) && byDecoded.size() < wantDecoded.size()) {
+                    if ((!sameCoding || referencesWanted) && c.compressed() && (block || metadata)
+                            && byDecoded.size() < wantDecoded.size()) {
                         int max = metadata ? SquashfsConstants.METADATA_MAX : f.image().superBlock().blockSize();
                         int d;
                         try {
@@ -157,6 +212,140 @@ final class LocalSources implements AutoCloseable {
         }
     }
 
+    private static long key(int file, long offset) {
+        return (long) file << 48 | offset;
+    }
+
+    /**
+     * Finds more of a recipe's tail groups in the sources: a spin that adds or changes files shifts every
+     * later tail into other fragment blocks, so most of its groups are found whole in a source (by content),
+     * but the groups around each block boundary hold tails that the source packs across two blocks. Those
+     * tails are still consecutive in the source's tail stream: after a group found at stream position P, the
+     * recipe's next bytes are likely at P + its length. Each guess is read and checked against the group's
+     * id, walking the recipe's groups forwards (anchored on the last group found) and then backwards.
+     *
+     * @return groups found this way
+     */
+    int inferParts(List<Piece> pieces) throws IOException {
+        List<Piece.Part> parts = new ArrayList<>();
+        List<long[]> anchors = new ArrayList<>(); // per part: {stream, source stream position} or null
+        for (Piece p : pieces) {
+            if (!(p instanceof Piece.Recompressed r) || r.metadata()) {
+                continue;
+            }
+            Place whole = byStored.get(r.storedId());
+            int[] sb = whole == null ? null : streamBlockAt.get(key(whole.file(), whole.offset()));
+            if (r.parts().isEmpty() && sb == null) {
+                continue; // a data block, or a fragment block not cut into groups: the walk cannot tell them apart
+            }
+            long pos = sb == null ? -1 : streams.get(sb[0]).get(sb[1]).start();
+            for (Piece.Part part : r.chunks()) {
+                parts.add(part);
+                PartPlace pp = byPart.get(part.id());
+                if (sb != null) {
+                    anchors.add(new long[] {sb[0], pos});
+                    pos += part.length();
+                } else if (pp != null) {
+                    anchors.add(new long[] {pp.stream(), pp.streamPos()});
+                } else {
+                    anchors.add(null);
+                }
+            }
+        }
+        int found = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            boolean forward = pass == 0;
+            long[] last = null;
+            int lastLength = 0;
+            for (int k = 0; k < parts.size(); k++) {
+                int i = forward ? k : parts.size() - 1 - k;
+                Piece.Part part = parts.get(i);
+                long[] a = anchors.get(i);
+                if (a == null && last != null) {
+                    long guess = forward ? last[1] + lastLength : last[1] - part.length();
+                    if (guess >= 0 && readStream((int) last[0], guess, part.length(), part.id()) != null) {
+                        byPart.putIfAbsent(part.id(), new PartPlace(null, 0, part.length(), (int) last[0], guess));
+                        a = new long[] {last[0], guess};
+                        anchors.set(i, a);
+                        found++;
+                    }
+                }
+                if (a != null) {
+                    last = a;
+                    lastLength = part.length();
+                } else {
+                    last = null;
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Bytes {@code [pos, pos + length)} of a tail stream if they hash to {@code id}, else null. */
+    private byte[] readStream(int stream, long pos, int length, ChunkId id) throws IOException {
+        List<StreamBlock> blocks = streams.get(stream);
+        int lo = 0;
+        int hi = blocks.size() - 1;
+        int first = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            StreamBlock b = blocks.get(mid);
+            if (pos < b.start()) {
+                hi = mid - 1;
+            } else if (pos >= b.start() + b.length()) {
+                lo = mid + 1;
+            } else {
+                first = mid;
+                break;
+            }
+        }
+        if (first < 0) {
+            return null;
+        }
+        byte[] out = new byte[length];
+        int w = 0;
+        for (int i = first; i < blocks.size() && w < length; i++) {
+            StreamBlock b = blocks.get(i);
+            byte[] content = blockContent(b);
+            if (content == null || content.length != b.length()) {
+                return null;
+            }
+            int from = (int) Math.max(0, pos + w - b.start());
+            int n = Math.min(length - w, content.length - from);
+            System.arraycopy(content, from, out, w, n);
+            w += n;
+        }
+        return w == length && ChunkId.of(out, 0, length).equals(id) ? out : null;
+    }
+
+    /** A fragment block's decoded bytes (the last one a thread decoded is kept), or null if it does not decode. */
+    private byte[] blockContent(StreamBlock b) throws IOException {
+        Object[] last = lastDecoded.get();
+        if (last != null && last[0] == b.place()) {
+            return (byte[]) last[1];
+        }
+        byte[] stored = read(b.place());
+        byte[] block;
+        if (!b.compressed()) {
+            block = stored;
+        } else {
+            SquashfsImage img = image(b.place());
+            int max = img.superBlock().blockSize();
+            byte[] out = new byte[max];
+            var decoder = img.newDecompressor();
+            try {
+                int d = BlockBytes.decode(stored, stored.length, false, decoder, out, max, "SOURCE block");
+                block = java.util.Arrays.copyOf(out, d);
+            } catch (org.spindelta.core.SpindeltaException e) {
+                return null;
+            } finally {
+                decoder.close();
+            }
+        }
+        lastDecoded.set(new Object[] {b.place(), block});
+        return block;
+    }
+
     PartPlace part(ChunkId id) {
         return byPart.get(id);
     }
@@ -166,6 +355,9 @@ final class LocalSources implements AutoCloseable {
      * since it was indexed (the caller then takes the chunk from the pool).
      */
     byte[] readPart(PartPlace p, ChunkId id) throws IOException {
+        if (p.block() == null) {
+            return readStream(p.stream(), p.streamPos(), p.length(), id);
+        }
         Object[] last = lastDecoded.get();
         byte[] block;
         if (last != null && last[0] == p.block()) {
@@ -191,6 +383,55 @@ final class LocalSources implements AutoCloseable {
         }
         byte[] b = java.util.Arrays.copyOfRange(block, p.offset(), p.offset() + p.length());
         return ChunkId.of(b, 0, b.length).equals(id) ? b : null;
+    }
+
+    /**
+     * A chunk's content from the sources, checked against its id: stored bytes that are the chunk, a block
+     * that decodes to it, or a tail group; null if no source has it (or a source changed since indexing).
+     */
+    byte[] content(ChunkId id) throws IOException {
+        Place p = byStored.get(id);
+        if (p != null) {
+            byte[] b = read(p);
+            if (ChunkId.of(b, 0, b.length).equals(id)) {
+                return b;
+            }
+        }
+        Place d = byDecoded.get(id);
+        if (d != null) {
+            byte[] b = decode(d, id, -1);
+            if (b != null) {
+                return b;
+            }
+        }
+        PartPlace part = byPart.get(id);
+        return part == null ? null : readPart(part, id);
+    }
+
+    /** Whether {@link #content} may find {@code id}. */
+    boolean has(ChunkId id) {
+        return byStored.containsKey(id) || byDecoded.containsKey(id) || byPart.containsKey(id);
+    }
+
+    /**
+     * The decoded bytes of the block at {@code d} if they are chunk {@code id} (of {@code length} bytes, or
+     * any length if negative), else null: the source changed since it was indexed.
+     */
+    byte[] decode(Place d, ChunkId id, int length) throws IOException {
+        byte[] stored = read(d);
+        SquashfsImage img = image(d);
+        int max = d.metadata() ? SquashfsConstants.METADATA_MAX : img.superBlock().blockSize();
+        byte[] out = new byte[Math.max(max, Math.max(length, 0))];
+        var decoder = img.newDecompressor();
+        try {
+            int n = BlockBytes.decode(stored, stored.length, d.metadata(), decoder, out, max, "SOURCE block");
+            return (length < 0 || n == length) && ChunkId.of(out, 0, n).equals(id) ? java.util.Arrays.copyOf(out, n)
+                    : null;
+        } catch (org.spindelta.core.SpindeltaException e) {
+            return null;
+        } finally {
+            decoder.close();
+        }
     }
 
     Place stored(ChunkId id) {

@@ -21,9 +21,13 @@ final class MetadataFile {
 
     /** A writer for a body; {@link #seal} adds the trailer. */
     static DataOutputStream start(ByteArrayOutputStream buf, byte[] magic) throws IOException {
+        return start(buf, magic, PoolFormat.VERSION);
+    }
+
+    static DataOutputStream start(ByteArrayOutputStream buf, byte[] magic, int version) throws IOException {
         DataOutputStream out = new DataOutputStream(buf);
         out.write(magic);
-        out.writeInt(PoolFormat.VERSION);
+        out.writeInt(version);
         return out;
     }
 
@@ -37,6 +41,11 @@ final class MetadataFile {
 
     /** Checks magic, version and trailer; returns a reader positioned at the body, ending before the trailer. */
     static FieldReader open(byte[] bytes, byte[] magic, String file, String kind) throws IOException {
+        return open(bytes, magic, file, kind, PoolFormat.VERSION);
+    }
+
+    /** As {@link #open(byte[], byte[], String, String)}, for a file of any version from 1 to {@code newest}. */
+    static FieldReader open(byte[] bytes, byte[] magic, String file, String kind, int newest) throws IOException {
         if (bytes.length < magic.length || !Arrays.equals(bytes, 0, magic.length, magic, 0, magic.length)) {
             throw new FormatException(file + " is not a pool " + kind + " (no \"" + new String(magic,
                     java.nio.charset.StandardCharsets.US_ASCII) + "\" magic)");
@@ -53,10 +62,11 @@ final class MetadataFile {
         FieldReader r = new FieldReader(bytes, end, file);
         r.bytes(magic.length, "magic");
         int version = r.u32("version", Integer.MAX_VALUE);
-        if (version != PoolFormat.VERSION) {
+        if (version < 1 || version > newest) {
             throw new UnsupportedFormatException(file + ": " + kind + " version " + version + ", this spindelta reads "
-                    + "version " + PoolFormat.VERSION);
+                    + (newest == 1 ? "version 1" : "versions 1 to " + newest));
         }
+        r.version = version;
         return r;
     }
 }

@@ -23,8 +23,32 @@ public record PackIndex(String pack, long packLength, List<Segment> segments, Li
     public record Segment(long offset, int length, int decodedLength, ChunkId sha256) {
     }
 
-    /** A chunk: {@code [offset, offset + length)} of segment {@code segment}'s decoded bytes. */
-    public record Entry(ChunkId id, int segment, int offset, int length) {
+    /**
+     * A chunk: {@code [offset, offset + length)} of segment {@code segment}'s decoded bytes. With no
+     * references those bytes are the chunk's content; else they are a block delta (bsdiff's
+     * {@code BlockDelta}) that makes the content, {@code contentLength} bytes, from the references' contents
+     * laid end to end. A reference is always a chunk stored whole (deltas are one step deep), found through
+     * the same index.
+     */
+    public record Entry(ChunkId id, int segment, int offset, int length, int contentLength,
+            List<Piece.Part> references) {
+        public Entry {
+            references = List.copyOf(references);
+            if (references.size() > PoolFormat.MAX_REFERENCES || contentLength <= 0
+                    || contentLength > PoolFormat.MAX_CHUNK || (references.isEmpty() && contentLength != length)) {
+                throw new IllegalArgumentException("chunk " + id + ": " + references.size() + " references, content of "
+                        + contentLength + " bytes stored in " + length);
+            }
+        }
+
+        /** A chunk stored whole. */
+        public Entry(ChunkId id, int segment, int offset, int length) {
+            this(id, segment, offset, length, length, List.of());
+        }
+
+        public boolean delta() {
+            return !references.isEmpty();
+        }
     }
 
     public PackIndex {
@@ -55,7 +79,7 @@ public record PackIndex(String pack, long packLength, List<Segment> segments, Li
     public byte[] encode() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream(64 + segments.size() * 48 + entries.size() * 44);
         try {
-            DataOutputStream out = MetadataFile.start(buf, PoolFormat.INDEX_MAGIC);
+            DataOutputStream out = MetadataFile.start(buf, PoolFormat.INDEX_MAGIC, PoolFormat.INDEX_VERSION);
             out.write(java.util.HexFormat.of().parseHex(pack));
             out.writeLong(packLength);
             out.writeInt(segments.size());
@@ -71,6 +95,12 @@ public record PackIndex(String pack, long packLength, List<Segment> segments, Li
                 out.writeInt(e.segment());
                 out.writeInt(e.offset());
                 out.writeInt(e.length());
+                out.writeInt(e.contentLength());
+                out.writeByte(e.references().size());
+                for (Piece.Part ref : e.references()) {
+                    out.write(ref.id().toBytes());
+                    out.writeInt(ref.length());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -82,7 +112,8 @@ public record PackIndex(String pack, long packLength, List<Segment> segments, Li
      * @param expectedPack the pack this index must describe (its file name), lower-case hex
      */
     public static PackIndex decode(byte[] bytes, String file, String expectedPack) throws IOException {
-        FieldReader r = MetadataFile.open(bytes, PoolFormat.INDEX_MAGIC, file, "pack index");
+        FieldReader r = MetadataFile.open(bytes, PoolFormat.INDEX_MAGIC, file, "pack index", PoolFormat.INDEX_VERSION);
+        boolean v2 = r.version >= 2;
         String pack = java.util.HexFormat.of().formatHex(r.bytes(32, "pack sha256"));
         if (!pack.equals(expectedPack)) {
             throw r.corrupt("describes pack " + pack + ", not " + expectedPack);
@@ -96,13 +127,35 @@ public record PackIndex(String pack, long packLength, List<Segment> segments, Li
             int dec = r.u32("segment " + i + " decoded length", PoolFormat.MAX_SEGMENT);
             segments.add(new Segment(off, len, dec, r.id("segment " + i + " sha256")));
         }
-        int entryCount = r.u32("chunk count", Math.min(PoolFormat.MAX_ENTRIES, r.remaining() / 44));
+        int entryCount = r.u32("chunk count", Math.min(PoolFormat.MAX_ENTRIES, r.remaining() / (v2 ? 49 : 44)));
         List<Entry> entries = new ArrayList<>(entryCount);
         for (int i = 0; i < entryCount; i++) {
             ChunkId id = r.id("chunk " + i + " id");
-            entries.add(new Entry(id, r.u32("chunk " + i + " segment", Integer.MAX_VALUE),
-                    r.u32("chunk " + i + " offset", PoolFormat.MAX_SEGMENT),
-                    r.u32("chunk " + i + " length", PoolFormat.MAX_CHUNK)));
+            int segment = r.u32("chunk " + i + " segment", Integer.MAX_VALUE);
+            int offset = r.u32("chunk " + i + " offset", PoolFormat.MAX_SEGMENT);
+            int length = r.u32("chunk " + i + " length", PoolFormat.MAX_CHUNK);
+            if (!v2) {
+                entries.add(new Entry(id, segment, offset, length));
+                continue;
+            }
+            int contentLength = r.u32("chunk " + i + " content length", PoolFormat.MAX_CHUNK);
+            int refCount = r.u8("chunk " + i + " reference count");
+            if (refCount > PoolFormat.MAX_REFERENCES) {
+                throw r.corrupt("chunk " + i + " has " + refCount + " references, at most "
+                        + PoolFormat.MAX_REFERENCES + " are allowed");
+            }
+            List<Piece.Part> refs = new ArrayList<>(refCount);
+            for (int k = 0; k < refCount; k++) {
+                ChunkId ref = r.id("chunk " + i + " reference " + k);
+                refs.add(new Piece.Part(ref, r.u32("chunk " + i + " reference " + k + " length", PoolFormat.MAX_CHUNK)));
+            }
+            if (refCount == 0 && contentLength != length) {
+                throw r.corrupt("chunk " + i + " is stored whole in " + length + " bytes but has " + contentLength);
+            }
+            if (contentLength == 0 || refs.stream().anyMatch(x -> x.length() == 0)) {
+                throw r.corrupt("chunk " + i + " has an empty content or reference");
+            }
+            entries.add(new Entry(id, segment, offset, length, contentLength, refs));
         }
         if (r.remaining() != 0) {
             throw r.corrupt(r.remaining() + " bytes after the last chunk");
@@ -114,8 +167,8 @@ public record PackIndex(String pack, long packLength, List<Segment> segments, Li
         }
     }
 
-    /** Bytes of chunk content in the pack. */
+    /** Bytes of chunk content in the pack (a delta chunk counts the content it makes). */
     public long contentLength() {
-        return entries.stream().mapToLong(Entry::length).sum();
+        return entries.stream().mapToLong(Entry::contentLength).sum();
     }
 }

@@ -61,11 +61,20 @@ final class PackWriter implements AutoCloseable {
 
     /** Adds a chunk's content; the caller adds each id once. */
     void add(ChunkId id, byte[] content, int off, int len) throws IOException {
+        add(id, content, off, len, len, List.of());
+    }
+
+    /**
+     * Adds a chunk stored as a block delta ({@code bytes[off, off + len)}) making {@code contentLength} bytes
+     * from {@code references}, or whole when there are none.
+     */
+    void add(ChunkId id, byte[] bytes, int off, int len, int contentLength, List<Piece.Part> references)
+            throws IOException {
         if (openLength > 0 && openLength + len > PoolFormat.SEGMENT_TARGET) {
             flush();
         }
-        System.arraycopy(content, off, open, openLength, len);
-        entries.add(new PackIndex.Entry(id, flushed, openLength, len));
+        System.arraycopy(bytes, off, open, openLength, len);
+        entries.add(new PackIndex.Entry(id, flushed, openLength, len, contentLength, references));
         openLength += len;
     }
 

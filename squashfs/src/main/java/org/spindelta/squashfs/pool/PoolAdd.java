@@ -46,9 +46,12 @@ import org.spindelta.squashfs.spin.ThreadCodecs;
  * is the commit: an add that fails or dies before it leaves the pool's images as they were.
  */
 public final class PoolAdd {
-    /** What an add did. */
+    /**
+     * What an add did: {@code deltaChunks} of the {@code newChunks} were stored as deltas against chunks the
+     * pool held.
+     */
     public record Summary(Recipe recipe, String pack, int newChunks, long newContent, long packLength,
-            long reusedWithoutDecoding) {
+            long reusedWithoutDecoding, long deltaChunks) {
     }
 
     /** @param threads threads for hashing, decoding, verifying and compressing */
@@ -63,6 +66,18 @@ public final class PoolAdd {
     public interface BeforeCommit {
         void run() throws IOException;
     }
+
+    /** Decoded segments kept while reading the chunks new ones are diffed against (~100 MiB at most). */
+    static final int REFERENCE_SEGMENTS = 20;
+    /** Chunks shorter than this are stored whole: a delta's records would cost what they save. */
+    static final int MIN_DELTA_CONTENT = 512;
+    /** Stored chunks a delta is made against, at most (their contents end to end). */
+    static final int DELTA_REFERENCES = 2;
+    /**
+     * A delta is kept when the bytes it cannot take from its references (plus 8 per record) are below this
+     * share of the content, in 1/16ths: otherwise the whole chunk, compressed, costs about as little.
+     */
+    static final int DELTA_MAX_LITERAL_SIXTEENTHS = 8;
 
     private PoolAdd() {}
 
@@ -99,8 +114,12 @@ public final class PoolAdd {
                 infos.add(new ImageInfo(i.offset(), i.length(), i.compressor(), i.blockSize(), i.options(),
                         encoders.identity(i)));
             }
+            SegmentReader stored = new SegmentReader(SegmentReader.direct(pool.files()), REFERENCE_SEGMENTS);
+            ReferenceIndex references = index.size() == 0 ? null
+                    : ReferenceIndex.build(index, stored, options.threads());
             progress.start("pool add " + name, image.size());
-            Walk walk = new Walk(pool, image, found, infos, index, known, encoders, options.threads(), progress);
+            Walk walk = new Walk(pool, image, found, infos, index, known, encoders, options.threads(), progress,
+                    references, stored);
             try {
                 walk.run();
                 PackIndex pack = walk.pack.finish();
@@ -113,7 +132,7 @@ public final class PoolAdd {
                 beforeCommit.run();
                 pool.commit(recipe);
                 return new Summary(recipe, pack == null ? null : pack.pack(), walk.pack.count(), walk.newContent,
-                        pack == null ? 0 : pack.packLength(), walk.reused);
+                        pack == null ? 0 : pack.packLength(), walk.reused, walk.deltaChunks);
             } finally {
                 walk.pack.close();
             }
@@ -160,12 +179,17 @@ public final class PoolAdd {
         final List<Piece> pieces = new ArrayList<>();
         final Set<String> packsUsed = new LinkedHashSet<>();
         private final Set<ChunkId> added = new HashSet<>();
+        private final ReferenceIndex references;
+        private final SegmentReader stored;
         long newContent;
         long reused;
+        long deltaChunks;
 
         Walk(Pool pool, FileChannel image, List<ImageLocator.Found> found, List<ImageInfo> infos, PoolIndex index,
-                Map<ChunkId, Known> known, Recompressor.Factory encoders, int threads, Progress progress)
-                throws IOException {
+                Map<ChunkId, Known> known, Recompressor.Factory encoders, int threads, Progress progress,
+                ReferenceIndex references, SegmentReader stored) throws IOException {
+            this.references = references;
+            this.stored = stored;
             this.image = image;
             this.found = found;
             this.infos = infos;
@@ -177,8 +201,65 @@ public final class PoolAdd {
             this.pack = new PackWriter(pool.packsDir(), threads);
         }
 
-        /** A decided piece, with the content to store if the pool may lack it. */
-        private record Decision(Piece piece, byte[] content, int contentLength) {
+        /**
+         * A decided piece, with the content to store if the pool may lack it, and for each of its chunks the
+         * pool lacks a delta against similar stored chunks where one is small (else null).
+         */
+        private record Decision(Piece piece, byte[] content, int contentLength, Delta[] deltas) {
+            Decision(Piece piece, byte[] content, int contentLength) {
+                this(piece, content, contentLength, null);
+            }
+        }
+
+        /** A chunk as a block delta against {@code references}. */
+        private record Delta(byte[] bytes, List<Piece.Part> references) {
+        }
+
+        /** Deltas for the chunks of a decided piece the pool lacks. */
+        private Decision withDeltas(Decision d) throws IOException {
+            if (references == null || d.content() == null) {
+                return d;
+            }
+            List<Piece.Part> parts = d.piece().chunks();
+            Delta[] deltas = new Delta[parts.size()];
+            int at = 0;
+            boolean any = false;
+            for (int i = 0; i < parts.size(); i++) {
+                Piece.Part part = parts.get(i);
+                if (!index.contains(part.id())) {
+                    deltas[i] = delta(d.content(), at, part.length());
+                    any |= deltas[i] != null;
+                }
+                at += part.length();
+            }
+            return any ? new Decision(d.piece(), d.content(), d.contentLength(), deltas) : d;
+        }
+
+        private Delta delta(byte[] content, int off, int len) throws IOException {
+            if (len < MIN_DELTA_CONTENT) {
+                return null;
+            }
+            List<PoolIndex.Location> similar = references.similar(ChunkSketch.features(content, off, len),
+                    DELTA_REFERENCES);
+            if (similar.isEmpty()) {
+                return null;
+            }
+            int oldLength = similar.stream().mapToInt(l -> l.entry().contentLength()).sum();
+            byte[] old = new byte[oldLength];
+            List<Piece.Part> refs = new ArrayList<>();
+            int o = 0;
+            for (PoolIndex.Location l : similar) {
+                byte[] c = stored.chunk(index, l, SegmentReader.Local.NONE);
+                System.arraycopy(c, 0, old, o, c.length);
+                o += c.length;
+                refs.add(new Piece.Part(l.entry().id(), c.length));
+            }
+            org.spindelta.bsdiff.generate.BlockDiff.Result r =
+                    org.spindelta.bsdiff.generate.BlockDiff.diff(old, oldLength, content, off, len);
+            if (r.literalBytes() + 8L * r.records() >= (long) len * DELTA_MAX_LITERAL_SIXTEENTHS / 16) {
+                return null;
+            }
+            return new Delta(r.delta(), refs);
         }
 
         void run() throws IOException {
@@ -195,7 +276,7 @@ public final class PoolAdd {
                         if (c.length() > PoolFormat.MAX_CHUNK) {
                             gap(pipeline, f.offset() + c.offset(), f.offset() + c.end());
                         } else {
-                            pipeline.submit(() -> decide(codecs, image, f.offset(), c));
+                            pipeline.submit(() -> withDeltas(decide(codecs, image, f.offset(), c)));
                         }
                     }
                     pos = f.offset() + f.length();
@@ -209,7 +290,7 @@ public final class PoolAdd {
             for (long p = from; p < to; p += PoolFormat.MAX_CHUNK) {
                 long at = p;
                 int n = (int) Math.min(PoolFormat.MAX_CHUNK, to - p);
-                pipeline.submit(() -> literal(read(at, n), n));
+                pipeline.submit(() -> withDeltas(literal(read(at, n), n)));
             }
         }
 
@@ -256,6 +337,16 @@ public final class PoolAdd {
             return new Decision(new Piece.Literal(storedId, n), stored, n);
         }
 
+        /** A recipe names the packs of the chunks its delta chunks are made from, so readers load them. */
+        private void usePacksOf(List<Piece.Part> refs) {
+            for (Piece.Part ref : refs) {
+                PoolIndex.Location r = index.find(ref.id());
+                if (r != null) {
+                    packsUsed.add(r.pack().pack());
+                }
+            }
+        }
+
         private void accept(Decision d) throws IOException {
             Piece p = d.piece();
             pieces.add(p);
@@ -264,16 +355,26 @@ public final class PoolAdd {
                 reused += p.imageLength();
             }
             int at = 0;
-            for (Piece.Part part : p.chunks()) {
+            List<Piece.Part> parts = p.chunks();
+            for (int i = 0; i < parts.size(); i++) {
+                Piece.Part part = parts.get(i);
                 PoolIndex.Location where = index.find(part.id());
                 if (where != null) {
                     packsUsed.add(where.pack().pack());
+                    usePacksOf(where.entry().references());
                 } else if (added.add(part.id())) {
                     if (d.content() == null) {
                         throw new org.spindelta.core.CorruptInputException("the pool is inconsistent: chunk "
                                 + part.id() + ", which a recipe uses, is in none of the packs the recipes name");
                     }
-                    pack.add(part.id(), d.content(), at, part.length());
+                    Delta delta = d.deltas() == null ? null : d.deltas()[i];
+                    if (delta == null) {
+                        pack.add(part.id(), d.content(), at, part.length());
+                    } else {
+                        pack.add(part.id(), delta.bytes(), 0, delta.bytes().length, part.length(), delta.references());
+                        usePacksOf(delta.references());
+                        deltaChunks++;
+                    }
                     newContent += part.length();
                 }
                 at += part.length();

@@ -17,6 +17,13 @@ public final class PoolFormat {
     public static final byte[] RECIPE_MAGIC = "SPDPOOLR".getBytes(StandardCharsets.US_ASCII);
     public static final byte[] INDEX_MAGIC = "SPDPOOLI".getBytes(StandardCharsets.US_ASCII);
     public static final int VERSION = 1;
+    /**
+     * Pack index version written: 2 adds delta chunks (a chunk stored as a block delta against other chunks);
+     * version 1 indexes (no deltas) are still read.
+     */
+    public static final int INDEX_VERSION = 2;
+    /** Chunks one delta chunk is made from (their contents end to end are the delta's old bytes). */
+    public static final int MAX_REFERENCES = 4;
 
     /**
      * Largest chunk content: a data block decodes to at most the largest SquashFS block size (1 MiB); gaps

@@ -71,6 +71,13 @@ public final class PoolGc {
         Set<ChunkId> live = new HashSet<>();
         recipes.forEach(r -> r.pieces().forEach(p -> p.chunks().forEach(c -> live.add(c.id()))));
         PoolIndex index = PoolIndex.load(pool.files(), Pool.packsOf(recipes));
+        // a live delta chunk keeps the chunks it is made from (deltas are one step deep)
+        for (ChunkId id : new ArrayList<>(live)) {
+            PoolIndex.Location at = index.find(id);
+            if (at != null) {
+                at.entry().references().forEach(ref -> live.add(ref.id()));
+            }
+        }
         List<PackIndex> partial = new ArrayList<>();
         for (PackIndex p : index.packs()) {
             if (p.entries().stream().anyMatch(e -> !live.contains(e.id()))) {
@@ -86,8 +93,10 @@ public final class PoolGc {
                 for (PackIndex p : partial) {
                     for (PackIndex.Entry e : p.entries()) {
                         if (live.contains(e.id()) && copied.add(e.id())) {
-                            byte[] c = reader.chunk(new PoolIndex.Location(p, e));
-                            w.add(e.id(), c, 0, c.length);
+                            PoolIndex.Location at = new PoolIndex.Location(p, e);
+                            reader.chunk(index, at, SegmentReader.Local.NONE); // copy nothing damaged
+                            byte[] c = reader.stored(at);
+                            w.add(e.id(), c, 0, c.length, e.contentLength(), e.references());
                         }
                     }
                 }

@@ -81,10 +81,24 @@ public final class PoolGet {
                 r.parts().forEach(part -> wantParts.add(part.id()));
             }
         }
+        Set<ChunkId> wantReferences = new HashSet<>();
+        if (!sourcePaths.isEmpty()) {
+            for (Piece p : recipe.pieces()) {
+                for (Piece.Part part : p.chunks()) {
+                    PoolIndex.Location at = index.find(part.id());
+                    if (at != null) {
+                        at.entry().references().forEach(ref -> wantReferences.add(ref.id()));
+                    }
+                }
+            }
+        }
         long[] counts = new long[2];
         try (LocalSources sources = LocalSources.open(sourcePaths, wantStored, wantDecoded, wantParts,
-                recipe.images());
+                wantReferences, recipe.images());
                 ThreadEncoders enc = new ThreadEncoders(recipe.images(), encoders)) {
+            if (!sourcePaths.isEmpty()) {
+                sources.inferParts(recipe.pieces());
+            }
             segments.prefetch(fromPool(recipe, index, sources));
             MessageDigest sha = Sha256.newDigest();
             progress.start("pool get " + recipe.name(), recipe.length());
@@ -125,6 +139,12 @@ public final class PoolGet {
                 PoolIndex.Location at = index.find(part.id());
                 if (at != null) {
                     out.computeIfAbsent(at.pack(), k -> new java.util.TreeSet<>()).add(at.entry().segment());
+                    for (Piece.Part ref : at.entry().references()) {
+                        PoolIndex.Location r = sources.has(ref.id()) ? null : index.find(ref.id());
+                        if (r != null) {
+                            out.computeIfAbsent(r.pack(), k -> new java.util.TreeSet<>()).add(r.entry().segment());
+                        }
+                    }
                 }
             }
         }
@@ -182,7 +202,7 @@ public final class PoolGet {
                 throw new CorruptInputException("chunk " + part.id() + " of image \"" + recipe.name()
                         + "\" is in none of the packs its recipe names");
             }
-            byte[] c = segments.chunk(where);
+            byte[] c = segments.chunk(index, where, sources::content);
             if (out == null) {
                 return c;
             }
@@ -202,19 +222,7 @@ public final class PoolGet {
 
     private static byte[] decodeFromSource(LocalSources sources, LocalSources.Place d, Piece.Recompressed r)
             throws IOException {
-        byte[] stored = sources.read(d);
-        int max = d.metadata() ? SquashfsConstants.METADATA_MAX : sources.image(d).superBlock().blockSize();
-        byte[] out = new byte[Math.max(max, r.contentLength())];
-        var decoder = sources.image(d).newDecompressor();
-        try {
-            int n = BlockBytes.decode(stored, stored.length, d.metadata(), decoder, out, max, "SOURCE block");
-            return n == r.contentLength() && ChunkId.of(out, 0, n).equals(r.id()) ? java.util.Arrays.copyOf(out, n)
-                    : null;
-        } catch (org.spindelta.core.SpindeltaException e) {
-            return null; // the source changed since it was indexed: take the chunk from the pool
-        } finally {
-            decoder.close();
-        }
+        return sources.decode(d, r.id(), r.contentLength()); // null: the source changed, take the pool's
     }
 
     private static byte[] recompress(Piece.Recompressed r, byte[] content, Recipe recipe, ThreadEncoders enc)

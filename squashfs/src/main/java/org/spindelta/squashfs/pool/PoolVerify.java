@@ -49,7 +49,7 @@ public final class PoolVerify {
         for (PackIndex p : index.packs()) {
             for (PackIndex.Entry e : p.entries()) {
                 try {
-                    direct.chunk(new PoolIndex.Location(p, e));
+                    direct.chunk(index, new PoolIndex.Location(p, e), SegmentReader.Local.NONE);
                     chunks++;
                 } catch (SpindeltaException ex) {
                     problems.add(new Problem("pack " + p.pack(), ex.getMessage()));

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.spindelta.core.CorruptInputException;
 import org.spindelta.core.SpindeltaException;
+import org.spindelta.bsdiff.format.BlockDelta;
 import org.tukaani.xz.XZInputStream;
 
 /**
@@ -37,15 +38,21 @@ public final class SegmentReader {
     }
 
     private final Fetch fetch;
-    private final Map<Key, CompletableFuture<byte[]>> cache = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, CompletableFuture<byte[]>> eldest) {
-            return size() > CACHED_SEGMENTS;
-        }
-    };
+    private final Map<Key, CompletableFuture<byte[]>> cache;
 
     public SegmentReader(Fetch fetch) {
+        this(fetch, CACHED_SEGMENTS);
+    }
+
+    /** @param cached decoded segments kept */
+    public SegmentReader(Fetch fetch, int cached) {
         this.fetch = fetch;
+        this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, CompletableFuture<byte[]>> eldest) {
+                return size() > cached;
+            }
+        };
     }
 
     /** Segments read straight from the pool's pack files. */
@@ -65,16 +72,59 @@ public final class SegmentReader {
         fetch.prefetch(segments);
     }
 
-    /** A chunk's content, checked against its id. */
-    public byte[] chunk(PoolIndex.Location at) throws IOException {
+    /** Supplies a chunk's content from elsewhere (a local source), or null. */
+    @FunctionalInterface
+    public interface Local {
+        Local NONE = id -> null;
+
+        byte[] content(ChunkId id) throws IOException;
+    }
+
+    /**
+     * A chunk's content, checked against its id: as stored, or made from its delta and its references, each
+     * taken from {@code local} when it has it, else from the pool through {@code index}.
+     */
+    public byte[] chunk(PoolIndex index, PoolIndex.Location at, Local local) throws IOException {
         PackIndex.Entry e = at.entry();
         byte[] seg = segment(at.pack(), e.segment());
-        byte[] out = Arrays.copyOfRange(seg, e.offset(), e.offset() + e.length());
-        if (!ChunkId.of(out, 0, out.length).equals(e.id())) {
+        byte[] out;
+        if (!e.delta()) {
+            out = Arrays.copyOfRange(seg, e.offset(), e.offset() + e.length());
+        } else {
+            byte[] old = new byte[e.references().stream().mapToInt(Piece.Part::length).sum()];
+            int o = 0;
+            for (Piece.Part ref : e.references()) {
+                byte[] r = local.content(ref.id());
+                if (r == null) {
+                    PoolIndex.Location where = index.find(ref.id());
+                    if (where == null || where.entry().delta()) {
+                        throw new CorruptInputException("pack " + at.pack().pack() + ": delta chunk " + e.id()
+                                + " refers to chunk " + ref.id() + ", which is " + (where == null
+                                ? "in none of the packs loaded" : "itself a delta"));
+                    }
+                    r = chunk(index, where, Local.NONE);
+                }
+                if (r.length != ref.length()) {
+                    throw new CorruptInputException("pack " + at.pack().pack() + ": delta chunk " + e.id()
+                            + " expects reference " + ref.id() + " of " + ref.length() + " bytes, it has " + r.length);
+                }
+                System.arraycopy(r, 0, old, o, r.length);
+                o += r.length;
+            }
+            out = BlockDelta.apply(old, old.length, seg, e.offset(), e.length(), e.contentLength(),
+                    "pack " + at.pack().pack() + " delta chunk " + e.id());
+        }
+        if (out.length != e.contentLength() || !ChunkId.of(out, 0, out.length).equals(e.id())) {
             throw new CorruptInputException("pack " + at.pack().pack() + " is damaged: chunk " + e.id()
                     + " in segment " + e.segment() + " does not hash to its id");
         }
         return out;
+    }
+
+    /** A chunk's bytes as the pack stores them (a delta chunk's delta), not checked. */
+    public byte[] stored(PoolIndex.Location at) throws IOException {
+        PackIndex.Entry e = at.entry();
+        return Arrays.copyOfRange(segment(at.pack(), e.segment()), e.offset(), e.offset() + e.length());
     }
 
     /** A segment's decoded bytes. */

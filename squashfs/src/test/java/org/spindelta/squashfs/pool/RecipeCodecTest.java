@@ -95,6 +95,55 @@ class RecipeCodecTest {
     }
 
     @Test
+    void deltaEntriesRoundTripAndVersionOneIndexesStillRead() throws Exception {
+        List<Piece.Part> refs = List.of(new Piece.Part(id(5), 700), new Piece.Part(id(6), 300));
+        PackIndex p = new PackIndex(id(1).hex(), 30, List.of(new PackIndex.Segment(0, 30, 100, id(2))),
+                List.of(new PackIndex.Entry(id(4), 0, 10, 40), new PackIndex.Entry(id(7), 0, 50, 20, 900, refs)));
+        PackIndex back = PackIndex.decode(p.encode(), "x.idx", id(1).hex());
+        assertEquals(p, back);
+        assertTrue(back.entries().get(1).delta());
+        assertEquals(940, back.contentLength());
+        // a version 1 index (no content lengths, no references), as the first pools wrote them
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = MetadataFile.start(buf, PoolFormat.INDEX_MAGIC, 1);
+        out.write(id(1).toBytes());
+        out.writeLong(30);
+        out.writeInt(1);
+        out.writeLong(0);
+        out.writeInt(30);
+        out.writeInt(100);
+        out.write(id(2).toBytes());
+        out.writeInt(1);
+        out.write(id(4).toBytes());
+        out.writeInt(0);
+        out.writeInt(10);
+        out.writeInt(40);
+        PackIndex v1 = PackIndex.decode(MetadataFile.seal(buf), "v1.idx", id(1).hex());
+        assertEquals(List.of(new PackIndex.Entry(id(4), 0, 10, 40)), v1.entries());
+        // too many references, and a whole chunk whose lengths disagree, are refused with the file named
+        byte[] many = p.encode();
+        int refCountAt = many.length - 32 - 2 * 36 - 1;
+        many[refCountAt] = (byte) (PoolFormat.MAX_REFERENCES + 1);
+        byte[] resealed = reseal(many);
+        CorruptInputException e = assertThrows(CorruptInputException.class,
+                () -> PackIndex.decode(resealed, "x.idx", id(1).hex()));
+        assertTrue(e.getMessage().startsWith("x.idx"), e.getMessage());
+        assertTrue(e.getMessage().contains("references"), e.getMessage());
+        byte[] lying = p.encode();
+        int firstContentLengthAt = 12 + 32 + 8 + 4 + 48 + 4 + 32 + 12;
+        java.nio.ByteBuffer.wrap(lying).putInt(firstContentLengthAt, 41);
+        byte[] resealed2 = reseal(lying);
+        e = assertThrows(CorruptInputException.class, () -> PackIndex.decode(resealed2, "x.idx", id(1).hex()));
+        assertTrue(e.getMessage().contains("stored whole in 40 bytes but has 41"), e.getMessage());
+    }
+
+    private static byte[] reseal(byte[] file) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(file, 0, file.length - 32);
+        return MetadataFile.seal(b);
+    }
+
+    @Test
     void fragmentTailsAreGroupedByContent() {
         byte[] block = new byte[4000];
         new java.util.Random(1).nextBytes(block);
