@@ -1,14 +1,12 @@
 package org.spindelta.jigdo.match;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.spindelta.core.ChannelInput;
@@ -222,17 +220,7 @@ public final class HeadIndex {
     }
 
     private static <T> T join(Future<T> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while reading candidate heads");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(e.getCause());
-        }
+        return org.spindelta.core.Futures.join(f);
     }
 
     /** The hash the filter and the table use, of a sum's two halves. */

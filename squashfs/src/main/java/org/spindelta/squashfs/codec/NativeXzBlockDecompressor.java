@@ -20,6 +20,7 @@ public final class NativeXzBlockDecompressor implements BlockDecompressor {
     private final NativeBlockBuffers buffers = new NativeBlockBuffers();
     /** uint64_t memlimit, size_t in_pos, size_t out_pos. */
     private final Memory cells = new Memory(24);
+    private final int memoryLimitKib;
 
     /** Whether liblzma could be loaded here; if not, use {@link XzBlockDecompressor}. */
     public static boolean isAvailable() {
@@ -30,9 +31,19 @@ public final class NativeXzBlockDecompressor implements BlockDecompressor {
      * @throws IllegalStateException if liblzma is not available ({@link #isAvailable()})
      */
     public NativeXzBlockDecompressor() {
+        this(XzBlockDecompressor.MEMORY_LIMIT_KIB);
+    }
+
+    /**
+     * A decoder of larger streams than SquashFS blocks (a pool's segments), under {@code memoryLimitKib}.
+     *
+     * @throws IllegalStateException if liblzma is not available ({@link #isAvailable()})
+     */
+    public NativeXzBlockDecompressor(int memoryLimitKib) {
         if (!isAvailable()) {
             throw new IllegalStateException(Liblzma.SONAME + " cannot be loaded through JNA here");
         }
+        this.memoryLimitKib = memoryLimitKib;
     }
 
     @Override
@@ -44,7 +55,7 @@ public final class NativeXzBlockDecompressor implements BlockDecompressor {
     public int decompress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int maxOut)
             throws CorruptInputException {
         CodecErrors.checkRanges(src, srcOff, srcLen, dst, dstOff, maxOut);
-        long limit = XzBlockDecompressor.MEMORY_LIMIT_KIB * 1024L;
+        long limit = memoryLimitKib * 1024L;
         cells.setLong(MEMLIMIT, limit);
         cells.setLong(IN_POS, 0);
         cells.setLong(OUT_POS, 0);
@@ -58,8 +69,9 @@ public final class NativeXzBlockDecompressor implements BlockDecompressor {
         if (ret == Liblzma.LZMA_MEMLIMIT_ERROR) {
             // liblzma stores what it would have needed in *memlimit
             throw CodecErrors.corrupt(Compressor.XZ, srcLen, "the stream needs " + (cells.getLong(MEMLIMIT) + 1023) / 1024
-                    + " KiB to decode, more than a " + SquashfsConstants.MAX_BLOCK_SIZE + "-byte block allows ("
-                    + XzBlockDecompressor.MEMORY_LIMIT_KIB + " KiB)", null);
+                    + " KiB to decode, more than the limit of " + memoryLimitKib + " KiB"
+                    + (memoryLimitKib == XzBlockDecompressor.MEMORY_LIMIT_KIB ? " that a " + SquashfsConstants.MAX_BLOCK_SIZE
+                    + "-byte block allows" : ""), null);
         }
         if (ret != Liblzma.LZMA_OK) {
             throw CodecErrors.corrupt(Compressor.XZ, srcLen, "invalid xz stream: " + Liblzma.describe(ret), null);

@@ -49,7 +49,7 @@ final class LocalSources implements AutoCloseable {
      * mksquashfs packs the tails of files into fragment blocks in walk order, so the tails of consecutive
      * files are consecutive here, across block boundaries.
      */
-    private record StreamBlock(Place place, boolean compressed, long start, int length) {
+    private record StreamBlock(Place place, long start, int length) {
     }
 
     private final List<List<StreamBlock>> streams = new ArrayList<>();
@@ -152,8 +152,8 @@ final class LocalSources implements AutoCloseable {
                     long streamStart = streamEnd;
                     if (c.kind() == ChunkKind.FRAGMENT_BLOCK && c.decodedSize() <= f.image().superBlock().blockSize()) {
                         streamBlockAt.put(key(file, at), new int[] {stream, tails.size()});
-                        tails.add(new StreamBlock(new Place(file, at, n, image, false, c.compressed()), c.compressed(),
-                                streamStart, (int) c.decodedSize()));
+                        tails.add(new StreamBlock(new Place(file, at, n, image, false, c.compressed()), streamStart,
+                                (int) c.decodedSize()));
                         streamEnd += c.decodedSize();
                     }
                     if (c.kind() == ChunkKind.FRAGMENT_BLOCK && c.compressed() && !wantParts.isEmpty()
@@ -306,7 +306,7 @@ final class LocalSources implements AutoCloseable {
         int w = 0;
         for (int i = first; i < blocks.size() && w < length; i++) {
             StreamBlock b = blocks.get(i);
-            byte[] content = blockContent(b);
+            byte[] content = decodedBlock(b.place());
             if (content == null || content.length != b.length()) {
                 return null;
             }
@@ -318,23 +318,25 @@ final class LocalSources implements AutoCloseable {
         return w == length && ChunkId.of(out, 0, length).equals(id) ? out : null;
     }
 
-    /** A fragment block's decoded bytes (the last one a thread decoded is kept), or null if it does not decode. */
-    private byte[] blockContent(StreamBlock b) throws IOException {
+    /**
+     * The decoded bytes of the block at {@code p} (its stored bytes if it is not compressed), or null if it
+     * does not decode (the source changed since it was indexed). The last block a thread decoded is kept:
+     * several tail groups come from one fragment block.
+     */
+    private byte[] decodedBlock(Place p) throws IOException {
         Object[] last = lastDecoded.get();
-        if (last != null && last[0] == b.place()) {
+        if (last != null && last[0] == p) {
             return (byte[]) last[1];
         }
-        byte[] stored = read(b.place());
-        byte[] block;
-        if (!b.compressed()) {
-            block = stored;
-        } else {
-            SquashfsImage img = image(b.place());
-            int max = img.superBlock().blockSize();
+        byte[] stored = read(p);
+        byte[] block = stored;
+        if (p.decode()) {
+            SquashfsImage img = image(p);
+            int max = p.metadata() ? SquashfsConstants.METADATA_MAX : img.superBlock().blockSize();
             byte[] out = new byte[max];
             var decoder = img.newDecompressor();
             try {
-                int d = BlockBytes.decode(stored, stored.length, false, decoder, out, max, "SOURCE block");
+                int d = BlockBytes.decode(stored, stored.length, p.metadata(), decoder, out, max, "SOURCE block");
                 block = java.util.Arrays.copyOf(out, d);
             } catch (org.spindelta.core.SpindeltaException e) {
                 return null;
@@ -342,7 +344,7 @@ final class LocalSources implements AutoCloseable {
                 decoder.close();
             }
         }
-        lastDecoded.set(new Object[] {b.place(), block});
+        lastDecoded.set(new Object[] {p, block});
         return block;
     }
 
@@ -358,27 +360,8 @@ final class LocalSources implements AutoCloseable {
         if (p.block() == null) {
             return readStream(p.stream(), p.streamPos(), p.length(), id);
         }
-        Object[] last = lastDecoded.get();
-        byte[] block;
-        if (last != null && last[0] == p.block()) {
-            block = (byte[]) last[1];
-        } else {
-            byte[] stored = read(p.block());
-            SquashfsImage img = image(p.block());
-            int max = img.superBlock().blockSize();
-            byte[] out = new byte[max];
-            var decoder = img.newDecompressor();
-            try {
-                int d = BlockBytes.decode(stored, stored.length, false, decoder, out, max, "SOURCE block");
-                block = java.util.Arrays.copyOf(out, d);
-            } catch (org.spindelta.core.SpindeltaException e) {
-                return null;
-            } finally {
-                decoder.close();
-            }
-            lastDecoded.set(new Object[] {p.block(), block});
-        }
-        if (p.offset() + p.length() > block.length) {
+        byte[] block = decodedBlock(p.block());
+        if (block == null || p.offset() + p.length() > block.length) {
             return null;
         }
         byte[] b = java.util.Arrays.copyOfRange(block, p.offset(), p.offset() + p.length());
@@ -418,20 +401,8 @@ final class LocalSources implements AutoCloseable {
      * any length if negative), else null: the source changed since it was indexed.
      */
     byte[] decode(Place d, ChunkId id, int length) throws IOException {
-        byte[] stored = read(d);
-        SquashfsImage img = image(d);
-        int max = d.metadata() ? SquashfsConstants.METADATA_MAX : img.superBlock().blockSize();
-        byte[] out = new byte[Math.max(max, Math.max(length, 0))];
-        var decoder = img.newDecompressor();
-        try {
-            int n = BlockBytes.decode(stored, stored.length, d.metadata(), decoder, out, max, "SOURCE block");
-            return (length < 0 || n == length) && ChunkId.of(out, 0, n).equals(id) ? java.util.Arrays.copyOf(out, n)
-                    : null;
-        } catch (org.spindelta.core.SpindeltaException e) {
-            return null;
-        } finally {
-            decoder.close();
-        }
+        byte[] b = decodedBlock(d);
+        return b != null && (length < 0 || b.length == length) && ChunkId.of(b, 0, b.length).equals(id) ? b : null;
     }
 
     Place stored(ChunkId id) {

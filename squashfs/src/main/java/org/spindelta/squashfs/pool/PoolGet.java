@@ -15,7 +15,6 @@ import org.spindelta.core.Sha256;
 import org.spindelta.core.StagedOutput;
 import org.spindelta.core.VerificationException;
 import org.spindelta.squashfs.format.SquashfsConstants;
-import org.spindelta.squashfs.spin.BlockBytes;
 import org.spindelta.squashfs.spin.ImageInfo;
 import org.spindelta.squashfs.spin.OrderedPipeline;
 import org.spindelta.squashfs.spin.Recompressor;
@@ -167,7 +166,7 @@ public final class PoolGet {
         if (p instanceof Piece.Recompressed r) {
             LocalSources.Place d = sources.decoded(r.id());
             if (d != null) {
-                content = decodeFromSource(sources, d, r);
+                content = sources.decode(d, r.id(), r.contentLength()); // null: the source changed
                 fromSource = content != null;
             }
         }
@@ -218,11 +217,6 @@ public final class PoolGet {
                     + "\" do not hash to its id");
         }
         return out;
-    }
-
-    private static byte[] decodeFromSource(LocalSources sources, LocalSources.Place d, Piece.Recompressed r)
-            throws IOException {
-        return sources.decode(d, r.id(), r.contentLength()); // null: the source changed, take the pool's
     }
 
     private static byte[] recompress(Piece.Recompressed r, byte[] content, Recipe recipe, ThreadEncoders enc)

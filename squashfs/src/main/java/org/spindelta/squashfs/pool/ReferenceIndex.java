@@ -84,7 +84,7 @@ final class ReferenceIndex {
                 }));
             }
             for (int k = 0; k < groups.size(); k++) {
-                long[][] f = join(futures.get(k));
+                long[][] f = org.spindelta.core.Futures.join(futures.get(k));
                 for (int i = 0; i < f.length; i++) {
                     ri.add(groups.get(k).get(i), f[i]);
                 }
@@ -93,23 +93,6 @@ final class ReferenceIndex {
             pool.shutdownNow();
         }
         return ri;
-    }
-
-    private static long[][] join(Future<long[][]> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted");
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IOException(e.getCause());
-        }
     }
 
     private void add(PoolIndex.Location at, long[] features) {

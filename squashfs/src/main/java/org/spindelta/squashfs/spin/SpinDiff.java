@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.zip.CRC32;
 import org.spindelta.bsdiff.format.PatchFormat;
 import org.spindelta.bsdiff.generate.BsDiff;
@@ -502,16 +501,6 @@ public final class SpinDiff {
     }
 
     private static byte[] join(CompletableFuture<byte[]> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(e.getCause());
-        }
+        return org.spindelta.core.Futures.join(f);
     }
 }
