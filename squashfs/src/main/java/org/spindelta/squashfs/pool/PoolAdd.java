@@ -42,8 +42,10 @@ import org.spindelta.squashfs.spin.ThreadCodecs;
  * chunk whatever compressor or block layout an image used),
  * <li>else a literal piece.
  * </ul>
- * Chunks the pool lacks go, in image order, into one new pack; the recipe is written last, and its rename
- * is the commit: an add that fails or dies before it leaves the pool's images as they were.
+ * Chunks the pool lacks go, in image order, into one new pack: whole, or as a block delta against the one
+ * or two stored chunks most like them ({@link ReferenceIndex}) when that delta is small. The recipe is
+ * written last, and its rename is the commit: an add that fails or dies before it leaves the pool's images
+ * as they were.
  */
 public final class PoolAdd {
     /**
