@@ -38,7 +38,7 @@ final class PackWriter implements AutoCloseable {
     private final OrderedPipeline<byte[][]> pipeline;
     private final List<PackIndex.Segment> segments = new ArrayList<>();
     private final List<PackIndex.Entry> entries = new ArrayList<>();
-    private byte[] open = new byte[PoolFormat.MAX_SEGMENT];
+    private byte[] open = new byte[PoolFormat.SEGMENT_TARGET + PoolFormat.MAX_CHUNK];
     private int openLength;
     private long packLength;
     /** Segments handed to the pipeline: the number of the open one. */
