@@ -67,17 +67,11 @@ final class LocalSources implements AutoCloseable {
      *     to look for these only while some remain unfound, and only in source images compressed unlike
      *     every image of the recipe: with the same compressor, options and block size, the same content is
      *     the same stored bytes, already found by hash (decoding a whole image costs seconds)
-     * @param recipeImages the recipe's images
-     */
-    static LocalSources open(List<Path> paths, Set<ChunkId> wantStored, Set<ChunkId> wantDecoded,
-            Set<ChunkId> wantParts, List<org.spindelta.squashfs.spin.ImageInfo> recipeImages) throws IOException {
-        return open(paths, wantStored, wantDecoded, wantParts, Set.of(), recipeImages);
-    }
-
-    /**
+     * @param wantParts tail groups the recipe needs, looked for in the sources' fragment blocks
      * @param wantReferences chunks that delta chunks the recipe needs are made from: looked for as stored
      *     bytes, as decoded blocks (in every source image while some remain unfound: a delta's reference is
      *     the content of a block of another image, whatever its coding) and as tail groups
+     * @param recipeImages the recipe's images
      */
     static LocalSources open(List<Path> paths, Set<ChunkId> wantStored, Set<ChunkId> wantDecoded,
             Set<ChunkId> wantParts, Set<ChunkId> wantReferences, List<org.spindelta.squashfs.spin.ImageInfo> recipeImages)
@@ -88,10 +82,10 @@ final class LocalSources implements AutoCloseable {
             wantParts = union(wantParts, wantReferences);
         }
         LocalSources s = new LocalSources();
-        s.referencesWanted = !wantReferences.isEmpty();
+        boolean decodeAll = !wantReferences.isEmpty();
         try {
             for (Path p : paths) {
-                s.add(p, wantStored, wantDecoded, wantParts, recipeImages);
+                s.add(p, wantStored, wantDecoded, wantParts, decodeAll, recipeImages);
             }
         } catch (IOException | RuntimeException e) {
             s.close();
@@ -106,11 +100,9 @@ final class LocalSources implements AutoCloseable {
         return u;
     }
 
-    /** Whether delta references are wanted: blocks are then decoded whatever their coding. */
-    private boolean referencesWanted;
-
+    /** @param decodeAll decode blocks whatever their coding (delta references are wanted) */
     private void add(Path path, Set<ChunkId> wantStored, Set<ChunkId> wantDecoded, Set<ChunkId> wantParts,
-            List<org.spindelta.squashfs.spin.ImageInfo> recipeImages) throws IOException {
+            boolean decodeAll, List<org.spindelta.squashfs.spin.ImageInfo> recipeImages) throws IOException {
         FileChannel ch = InputFile.open(path, "SOURCE " + path);
         int file = files.size();
         files.add(ch);
@@ -178,7 +170,7 @@ final class LocalSources implements AutoCloseable {
                             // a damaged source block is simply not offered
                         }
                     }
-                    if ((!sameCoding || referencesWanted) && c.compressed() && (block || metadata)
+                    if ((!sameCoding || decodeAll) && c.compressed() && (block || metadata)
                             && byDecoded.size() < wantDecoded.size()) {
                         int max = metadata ? SquashfsConstants.METADATA_MAX : f.image().superBlock().blockSize();
                         int d;
