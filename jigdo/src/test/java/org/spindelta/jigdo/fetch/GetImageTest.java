@@ -112,8 +112,20 @@ class GetImageTest {
         return root;
     }
 
+    /** A short request timeout, so that the stall cases finish quickly. */
+    private static final Duration STALL_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * For mirrors that answer: long enough that a loaded machine does not time out a slow answer (a
+     * 5-hop redirect chain under load took over 2 s), which would add a retry to the counted requests.
+     */
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+
     private GetOptions options() {
-        return new GetOptions(4, 2, Duration.ofMillis(10), Duration.ofSeconds(2), Optional.empty());
+        return options(STALL_TIMEOUT);
+    }
+
+    private static GetOptions options(Duration timeout) {
+        return new GetOptions(4, 2, Duration.ofMillis(10), timeout, Optional.empty());
     }
 
     private GetImage.Result get(String url, Path out, PartSources sources) throws IOException {
@@ -121,7 +133,11 @@ class GetImageTest {
     }
 
     private GetImage.Result get(String url, Path out, PartSources sources, Progress progress) throws IOException {
-        GetOptions o = options();
+        return get(url, out, sources, progress, options());
+    }
+
+    private static GetImage.Result get(String url, Path out, PartSources sources, Progress progress, GetOptions o)
+            throws IOException {
         return GetImage.open(url, o).run(out, sources, o, progress);
     }
 
@@ -180,7 +196,8 @@ class GetImageTest {
             Path out = tmp.resolve("out.iso");
             long t0 = System.nanoTime();
             PhaseBytes progress = new PhaseBytes();
-            GetImage.Result r = get(good.url() + "image.jigdo", out, PartSources.none(), progress);
+            GetImage.Result r = get(good.url() + "image.jigdo", out, PartSources.none(), progress,
+                    options(fault == TestMirror.Fault.STALL ? STALL_TIMEOUT : ANSWER_TIMEOUT));
             assertEquals(-1, Files.mismatch(out, p.iso));
             // the bar ends at its total: bytes of failed attempts are taken back, not counted twice
             String download = progress.totals.keySet().stream().filter(t -> t.startsWith("download")).findFirst()
