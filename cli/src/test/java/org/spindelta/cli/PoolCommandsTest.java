@@ -131,6 +131,66 @@ class PoolCommandsTest {
         assertFalse(g2.out().contains(": 0 B from sources"), g2::toString);
     }
 
+    /**
+     * mksquashfs stores a fragment block as it is when compressing does not shrink it: the tails of already
+     * compressed files (man pages, changelogs, fonts). A spin that adds one such file early in the walk
+     * shifts every later tail into other blocks; cut into its tails' groups, the shifted content is found
+     * in the pool and in a source again.
+     */
+    @Test
+    void uncompressedFragmentBlocksAreCutIntoTheirTails() throws Exception {
+        // small pages, so that blocks hold dozens of tails and a shift does not fall into step again soon
+        List<Path> pages;
+        try (Stream<Path> s = Files.list(Path.of("/usr/share/man/man1"))) {
+            pages = s.filter(f -> f.toString().endsWith(".gz") && Files.isRegularFile(f)).filter(f -> {
+                long n = f.toFile().length();
+                return n >= 500 && n <= 8000;
+            }).sorted().limit(412).toList();
+        }
+        assertEquals(412, pages.size(), "real compressed man pages in /usr/share/man/man1");
+        Path base = dir.resolve("tree-base");
+        Path spin = dir.resolve("tree-spin");
+        long pageBytes = 0;
+        for (int i = 0; i < 400; i++) {
+            byte[] b = Files.readAllBytes(pages.get(i));
+            pageBytes += b.length;
+            for (Path t : List.of(base, spin)) {
+                Files.createDirectories(t.resolve("man"));
+                Files.write(t.resolve("man").resolve(String.format("p%04d.gz", i * 10)), b);
+            }
+        }
+        for (int i = 0; i < 12; i++) { // new pages first in the walk: every later tail moves
+            Files.copy(pages.get(400 + i), spin.resolve("man").resolve(String.format("p0000-%02d.gz", i)));
+        }
+        Path baseImage = dir.resolve("base.sqfs");
+        Path spinImage = dir.resolve("spin.sqfs");
+        PoolFamily.mksquashfs(base, baseImage, "xz");
+        PoolFamily.mksquashfs(spin, spinImage, "xz");
+        CliTest.Run chunks = ok("sqfs", "chunks", "-q", spinImage.toString());
+        long raw = chunks.out().lines().filter(l -> l.contains("fragment block") && l.contains(" raw ")).count();
+        assertTrue(raw > 3, "the premise: the spin has uncompressed fragment blocks\n" + chunks.out());
+
+        Path pool = dir.resolve("pool");
+        ok("pool", "add", "-q", pool.toString(), baseImage.toString(), "--name", "base");
+        long before = size(pool);
+        ok("pool", "add", "-q", pool.toString(), spinImage.toString(), "--name", "spin");
+        long added = size(pool) - before;
+        // the three new pages, the groups they break up, the metadata and the recipe; whole blocks would be
+        // nearly every page again
+        assertTrue(added < pageBytes / 5, "spin added " + added + " bytes to " + pageBytes + " bytes of pages");
+        Path out = dir.resolve("spin.out");
+        CliTest.Run g = ok("pool", "get", pool.toString(), "spin", out.toString(), "--source", baseImage.toString());
+        assertArrayEquals(Files.readAllBytes(spinImage), Files.readAllBytes(out));
+        Matcher m = Pattern.compile("wrote .*: (\\S+) (\\S+) from sources, (\\S+) (\\S+) from the pool").matcher(g.out());
+        assertTrue(m.find(), g::toString);
+        long fromSources = org.spindelta.core.ByteSize.parse(m.group(1) + m.group(2));
+        long fromPool = org.spindelta.core.ByteSize.parse(m.group(3) + m.group(4));
+        // the shifted blocks are rebuilt from the base's tails: only the groups holding the new pages are fetched
+        assertTrue(fromPool < fromSources / 4, g::toString);
+        CliTest.Run v = ok("pool", "verify", pool.toString());
+        assertTrue(v.out().contains("OK: 2 images rebuild"), v::toString);
+    }
+
     @Test
     void lsAndStatsShowEachImage() throws Exception {
         Path pool = poolOfFamily();

@@ -148,15 +148,18 @@ final class LocalSources implements AutoCloseable {
                                 (int) c.decodedSize()));
                         streamEnd += c.decodedSize();
                     }
-                    if (c.kind() == ChunkKind.FRAGMENT_BLOCK && c.compressed() && !wantParts.isEmpty()
+                    if (c.kind() == ChunkKind.FRAGMENT_BLOCK && !wantParts.isEmpty()
                             && byPart.size() < wantParts.size() && !wantStored.contains(stored)) {
                         int max = f.image().superBlock().blockSize();
                         try {
-                            int d = BlockBytes.decode(buf, n, false, decoder, decoded, max, "SOURCE " + c.describe());
-                            Place whole = new Place(file, at, n, image, false, true);
-                            List<Piece.Part> parts = FragmentParts.split(decoded, d, c.uses());
+                            byte[] content = c.compressed() ? decoded : buf; // an uncompressed block is its tails
+                            int d = c.compressed()
+                                    ? BlockBytes.decode(buf, n, false, decoder, decoded, max, "SOURCE " + c.describe())
+                                    : n;
+                            Place whole = new Place(file, at, n, image, false, c.compressed());
+                            List<Piece.Part> parts = FragmentParts.split(content, d, c.uses());
                             if (parts.isEmpty()) {
-                                parts = List.of(new Piece.Part(ChunkId.of(decoded, 0, d), d));
+                                parts = List.of(new Piece.Part(ChunkId.of(content, 0, d), d));
                             }
                             int off = 0;
                             for (Piece.Part part : parts) {
@@ -222,16 +225,16 @@ final class LocalSources implements AutoCloseable {
         List<Piece.Part> parts = new ArrayList<>();
         List<long[]> anchors = new ArrayList<>(); // per part: {stream, source stream position} or null
         for (Piece p : pieces) {
-            if (!(p instanceof Piece.Recompressed r) || r.metadata()) {
+            if (p instanceof Piece.Recompressed r && r.metadata()) {
                 continue;
             }
-            Place whole = byStored.get(r.storedId());
+            Place whole = byStored.get(p instanceof Piece.Recompressed r ? r.storedId() : p.id());
             int[] sb = whole == null ? null : streamBlockAt.get(key(whole.file(), whole.offset()));
-            if (r.parts().isEmpty() && sb == null) {
+            if (p.chunks().size() == 1 && sb == null) {
                 continue; // a data block, or a fragment block not cut into groups: the walk cannot tell them apart
             }
             long pos = sb == null ? -1 : streams.get(sb[0]).get(sb[1]).start();
-            for (Piece.Part part : r.chunks()) {
+            for (Piece.Part part : p.chunks()) {
                 parts.add(part);
                 PartPlace pp = byPart.get(part.id());
                 if (sb != null) {

@@ -20,8 +20,23 @@ public sealed interface Piece {
     /** The chunks whose contents, laid end to end, are the piece's content: usually just {@link #id()}. */
     java.util.List<Part> chunks();
 
-    /** The image's bytes are the chunk's content as it is. */
-    record Literal(ChunkId id, int contentLength) implements Piece {
+    /**
+     * The image's bytes are the chunk's content as it is.
+     *
+     * @param parts empty when the content is the chunk {@code id} itself; else the chunks whose contents, end
+     *     to end, are the content: an uncompressed fragment block (mksquashfs stores a block as it is when
+     *     compressing does not shrink it: tails of .gz, .png, .mo files) cut into groups of the file tails it
+     *     packs, as {@link Recompressed#parts} does for compressed ones
+     */
+    record Literal(ChunkId id, int contentLength, java.util.List<Part> parts) implements Piece {
+        public Literal {
+            parts = checkParts(parts, contentLength);
+        }
+
+        public Literal(ChunkId id, int contentLength) {
+            this(id, contentLength, java.util.List.of());
+        }
+
         @Override
         public int imageLength() {
             return contentLength;
@@ -29,8 +44,20 @@ public sealed interface Piece {
 
         @Override
         public java.util.List<Part> chunks() {
-            return java.util.List.of(new Part(id, contentLength));
+            return parts.isEmpty() ? java.util.List.of(new Part(id, contentLength)) : parts;
         }
+    }
+
+    private static java.util.List<Part> checkParts(java.util.List<Part> parts, int contentLength) {
+        parts = java.util.List.copyOf(parts);
+        if (parts.size() == 1) {
+            throw new IllegalArgumentException("a block of one part is the part itself");
+        }
+        long sum = parts.stream().mapToLong(Part::length).sum();
+        if (!parts.isEmpty() && sum != contentLength) {
+            throw new IllegalArgumentException("parts add up to " + sum + " bytes, the content has " + contentLength);
+        }
+        return parts;
     }
 
     /**
@@ -48,15 +75,7 @@ public sealed interface Piece {
     record Recompressed(ChunkId id, int contentLength, int image, boolean metadata, int storedLength,
             ChunkId storedId, java.util.List<Part> parts) implements Piece {
         public Recompressed {
-            parts = java.util.List.copyOf(parts);
-            if (parts.size() == 1) {
-                throw new IllegalArgumentException("a block of one part is the part itself");
-            }
-            long sum = parts.stream().mapToLong(Part::length).sum();
-            if (!parts.isEmpty() && sum != contentLength) {
-                throw new IllegalArgumentException("parts add up to " + sum + " bytes, the content has "
-                        + contentLength);
-            }
+            parts = checkParts(parts, contentLength);
         }
 
         @Override

@@ -314,6 +314,10 @@ public final class PoolAdd {
             boolean metadata = c.kind().metadata();
             String encoder = infos.get(img).encoder();
             int skip = metadata ? SquashfsConstants.METADATA_HEADER_SIZE : 0;
+            if (!c.compressed() && c.kind() == ChunkKind.FRAGMENT_BLOCK) {
+                // stored as it is: its bytes are its tails, cut into groups like a compressed block's
+                return new Decision(new Piece.Literal(storedId, n, FragmentParts.split(stored, n, c.uses())), stored, n);
+            }
             if (!c.compressed() || !(block || metadata) || encoder.isEmpty()) {
                 return new Decision(new Piece.Literal(storedId, n), stored, n);
             }

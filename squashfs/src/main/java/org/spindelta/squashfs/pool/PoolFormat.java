@@ -22,6 +22,11 @@ public final class PoolFormat {
      * version 1 indexes (no deltas) are still read.
      */
     public static final int INDEX_VERSION = 2;
+    /**
+     * Recipe version written: 2 adds literal pieces cut into parts (uncompressed fragment blocks); version 1
+     * recipes are still read.
+     */
+    public static final int RECIPE_VERSION = 2;
     /** Chunks one delta chunk is made from (their contents end to end are the delta's old bytes). */
     public static final int MAX_REFERENCES = 4;
 

@@ -74,10 +74,12 @@ public final class PoolGet {
                 wantDecoded.add(r.id());
             }
         }
+        // Tail groups, and the content of blocks not cut into groups: a fragment block of one tail (a small
+        // file alone in its block) is, in a source that packs the file with others, one of that block's groups.
         Set<ChunkId> wantParts = new HashSet<>();
         for (Piece p : recipe.pieces()) {
-            if (p instanceof Piece.Recompressed r && !r.parts().isEmpty()) {
-                r.parts().forEach(part -> wantParts.add(part.id()));
+            if (!(p instanceof Piece.Recompressed r && r.metadata())) {
+                p.chunks().forEach(part -> wantParts.add(part.id()));
             }
         }
         Set<ChunkId> wantReferences = new HashSet<>();
@@ -132,7 +134,7 @@ public final class PoolGet {
                 continue;
             }
             for (Piece.Part part : p.chunks()) {
-                if (p.chunks().size() > 1 && sources.part(part.id()) != null) {
+                if (sources.part(part.id()) != null) {
                     continue;
                 }
                 PoolIndex.Location at = index.find(part.id());
@@ -162,35 +164,47 @@ public final class PoolGet {
             }
         }
         byte[] content = null;
-        boolean fromSource = false;
+        long[] local = {0}; // content bytes a source supplied
         if (p instanceof Piece.Recompressed r) {
             LocalSources.Place d = sources.decoded(r.id());
             if (d != null) {
                 content = sources.decode(d, r.id(), r.contentLength()); // null: the source changed
-                fromSource = content != null;
+                local[0] = content == null ? 0 : content.length;
             }
         }
         if (content == null) {
-            content = fromPool(p, recipe, index, segments, sources);
+            content = fromPool(p, recipe, index, segments, sources, local);
         }
         if (content.length != p.contentLength()) {
             throw new CorruptInputException("chunk " + p.id() + " is " + content.length + " bytes, the recipe says "
                     + p.contentLength());
         }
         byte[] b = p instanceof Piece.Recompressed r ? recompress(r, content, recipe, enc) : content;
-        count(counts, fromSource ? 0 : 1, b.length);
+        // a block made of parts from both places counts in proportion to their content
+        long fromSources = Math.round((double) b.length * local[0] / content.length);
+        count(counts, 0, fromSources);
+        count(counts, 1, b.length - fromSources);
         return b;
     }
 
-    /** A piece's content from the pool: its chunk, or its parts end to end, checked against its id. */
+    /**
+     * A piece's content from the pool: its chunk, or its parts end to end, checked against its id; parts a
+     * source holds are read there, and their bytes added to {@code fromSources[0]}.
+     */
     private static byte[] fromPool(Piece p, Recipe recipe, PoolIndex index, SegmentReader segments,
-            LocalSources sources) throws IOException {
+            LocalSources sources, long[] fromSources) throws IOException {
         List<Piece.Part> parts = p.chunks();
         byte[] out = parts.size() == 1 ? null : new byte[p.contentLength()];
         int at = 0;
         for (Piece.Part part : parts) {
-            LocalSources.PartPlace local = out == null ? null : sources.part(part.id());
-            byte[] fromSource = local == null ? null : sources.readPart(local, part.id());
+            LocalSources.PartPlace place = sources.part(part.id());
+            byte[] fromSource = place == null ? null : sources.readPart(place, part.id());
+            if (fromSource != null) {
+                fromSources[0] += fromSource.length;
+            }
+            if (fromSource != null && out == null) {
+                return fromSource; // the block of one tail is a tail group of a source
+            }
             if (fromSource != null) {
                 System.arraycopy(fromSource, 0, out, at, fromSource.length);
                 at += fromSource.length;

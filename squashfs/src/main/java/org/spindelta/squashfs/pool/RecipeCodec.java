@@ -19,6 +19,8 @@ public final class RecipeCodec {
     static final int RECOMPRESSED = 2;
     /** A recompressed block whose content is several chunks end to end (a fragment block's tail groups). */
     static final int RECOMPRESSED_PARTS = 3;
+    /** A literal piece whose content is several chunks end to end (an uncompressed fragment block's tail groups). */
+    static final int LITERAL_PARTS = 4;
     /** Parts of one block: a block holds at most 1 MiB, and a part at least one byte of a tail. */
     static final int MAX_PARTS = 1 << 16;
 
@@ -27,7 +29,7 @@ public final class RecipeCodec {
     public static byte[] encode(Recipe r) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream(64 + r.pieces().size() * 48);
         try {
-            DataOutputStream out = MetadataFile.start(buf, PoolFormat.RECIPE_MAGIC);
+            DataOutputStream out = MetadataFile.start(buf, PoolFormat.RECIPE_MAGIC, PoolFormat.RECIPE_VERSION);
             byte[] name = r.name().getBytes(StandardCharsets.UTF_8);
             out.writeInt(name.length);
             out.write(name);
@@ -51,8 +53,9 @@ public final class RecipeCodec {
             }
             out.writeInt(r.pieces().size());
             for (Piece p : r.pieces()) {
-                out.writeByte(p instanceof Piece.Recompressed c ? (c.parts().isEmpty() ? RECOMPRESSED : RECOMPRESSED_PARTS)
-                        : LITERAL);
+                boolean cut = p.chunks().size() > 1;
+                out.writeByte(p instanceof Piece.Recompressed ? (cut ? RECOMPRESSED_PARTS : RECOMPRESSED)
+                        : (cut ? LITERAL_PARTS : LITERAL));
                 out.write(p.id().toBytes());
                 out.writeInt(p.contentLength());
                 if (p instanceof Piece.Recompressed c) {
@@ -60,12 +63,12 @@ public final class RecipeCodec {
                     out.writeByte(c.metadata() ? 1 : 0);
                     out.writeInt(c.storedLength());
                     out.write(c.storedId().toBytes());
-                    if (!c.parts().isEmpty()) {
-                        out.writeInt(c.parts().size());
-                        for (Piece.Part part : c.parts()) {
-                            out.write(part.id().toBytes());
-                            out.writeInt(part.length());
-                        }
+                }
+                if (cut) {
+                    out.writeInt(p.chunks().size());
+                    for (Piece.Part part : p.chunks()) {
+                        out.write(part.id().toBytes());
+                        out.writeInt(part.length());
                     }
                 }
             }
@@ -81,7 +84,7 @@ public final class RecipeCodec {
      * @throws CorruptInputException damaged: bad trailer, a field out of range, pieces not adding up
      */
     public static Recipe decode(byte[] bytes, String file) throws IOException {
-        FieldReader r = MetadataFile.open(bytes, PoolFormat.RECIPE_MAGIC, file, "recipe");
+        FieldReader r = MetadataFile.open(bytes, PoolFormat.RECIPE_MAGIC, file, "recipe", PoolFormat.RECIPE_VERSION);
         String name = r.utf8(r.u32("name length", PoolFormat.MAX_NAME), "name");
         long length = r.u64("image length", Long.MAX_VALUE);
         byte[] sha = r.bytes(32, "image sha256");
@@ -117,8 +120,8 @@ public final class RecipeCodec {
             if (content == 0) {
                 throw r.corrupt("piece " + i + " at byte " + at + " is empty");
             }
-            if (type == LITERAL) {
-                pieces.add(new Piece.Literal(id, content));
+            if (type == LITERAL || (type == LITERAL_PARTS && r.version >= 2)) {
+                pieces.add(new Piece.Literal(id, content, type == LITERAL ? List.of() : parts(r, i, at, content)));
             } else if (type == RECOMPRESSED || type == RECOMPRESSED_PARTS) {
                 int image = r.u8("piece " + i + " image");
                 if (image >= imageCount) {
@@ -135,28 +138,12 @@ public final class RecipeCodec {
                     throw r.corrupt("piece " + i + " stored length " + stored + " is out of range");
                 }
                 ChunkId storedId = r.id("piece " + i + " stored sha256");
-                List<Piece.Part> parts = new ArrayList<>();
-                if (type == RECOMPRESSED_PARTS) {
-                    int n = r.u32("piece " + i + " part count", Math.min(MAX_PARTS, r.remaining() / 36));
-                    long sum = 0;
-                    for (int k = 0; k < n; k++) {
-                        ChunkId pid = r.id("piece " + i + " part " + k);
-                        int len = r.u32("piece " + i + " part " + k + " length", PoolFormat.MAX_CHUNK);
-                        if (len == 0) {
-                            throw r.corrupt("piece " + i + " part " + k + " is empty");
-                        }
-                        sum += len;
-                        parts.add(new Piece.Part(pid, len));
-                    }
-                    if (n < 2 || sum != content) {
-                        throw r.corrupt("piece " + i + " at byte " + at + " has " + n + " parts adding up to " + sum
-                                + " bytes; it needs at least 2 adding up to its " + content);
-                    }
-                }
+                List<Piece.Part> parts = type == RECOMPRESSED_PARTS ? parts(r, i, at, content) : List.of();
                 pieces.add(new Piece.Recompressed(id, content, image, metadata == 1, stored, storedId, parts));
             } else {
                 throw r.corrupt("piece " + i + " at byte " + at + " has type " + type + ", not " + LITERAL + " (literal), "
-                        + RECOMPRESSED + " (recompressed) or " + RECOMPRESSED_PARTS + " (recompressed from parts)");
+                        + RECOMPRESSED + " (recompressed), " + RECOMPRESSED_PARTS + " (recompressed from parts)"
+                        + (r.version >= 2 ? " or " + LITERAL_PARTS + " (literal from parts)" : ""));
             }
         }
         if (r.remaining() != 0) {
@@ -167,5 +154,26 @@ public final class RecipeCodec {
         } catch (IllegalArgumentException e) {
             throw r.corrupt(e.getMessage());
         }
+    }
+
+    /** The parts of piece {@code i} (at byte {@code at}): at least two, adding up to its content length. */
+    private static List<Piece.Part> parts(FieldReader r, int i, int at, int content) throws IOException {
+        int n = r.u32("piece " + i + " part count", Math.min(MAX_PARTS, r.remaining() / 36));
+        List<Piece.Part> parts = new ArrayList<>(n);
+        long sum = 0;
+        for (int k = 0; k < n; k++) {
+            ChunkId pid = r.id("piece " + i + " part " + k);
+            int len = r.u32("piece " + i + " part " + k + " length", PoolFormat.MAX_CHUNK);
+            if (len == 0) {
+                throw r.corrupt("piece " + i + " part " + k + " is empty");
+            }
+            sum += len;
+            parts.add(new Piece.Part(pid, len));
+        }
+        if (n < 2 || sum != content) {
+            throw r.corrupt("piece " + i + " at byte " + at + " has " + n + " parts adding up to " + sum
+                    + " bytes; it needs at least 2 adding up to its " + content);
+        }
+        return parts;
     }
 }

@@ -31,8 +31,9 @@ class RecipeCodecTest {
                 new Piece.Recompressed(id(2), 500, 0, false, 100, id(3), List.of()),
                 new Piece.Recompressed(id(4), 300, 0, true, 80, id(5),
                         List.of(new Piece.Part(id(6), 100), new Piece.Part(id(7), 200))),
+                new Piece.Literal(id(10), 50, List.of(new Piece.Part(id(11), 20), new Piece.Part(id(12), 30))),
                 new Piece.Literal(id(8), 22));
-        return new Recipe("spin-1", 96 + 100 + 82 + 22, new byte[32], List.of(img), List.of(id(9).hex()), pieces);
+        return new Recipe("spin-1", 96 + 100 + 82 + 50 + 22, new byte[32], List.of(img), List.of(id(9).hex()), pieces);
     }
 
     /** A recipe re-sealed after {@code edit}, so only the edited field is wrong. */
@@ -52,6 +53,28 @@ class RecipeCodecTest {
         assertEquals(r.images(), back.images());
         assertEquals(r.packs(), back.packs());
         assertEquals(r.length(), back.length());
+    }
+
+    @Test
+    void literalPiecesCutIntoPartsNeedVersionTwoAndVersionOneRecipesStillRead() throws Exception {
+        byte[] v2 = RecipeCodec.encode(recipe());
+        assertEquals(PoolFormat.RECIPE_VERSION, ByteBuffer.wrap(v2).getInt(8));
+        // the same recipe claiming version 1, which has no type 4
+        byte[] claimsV1 = v2.clone();
+        ByteBuffer.wrap(claimsV1).putInt(8, 1);
+        CorruptInputException e = assertThrows(CorruptInputException.class,
+                () -> RecipeCodec.decode(reseal(claimsV1), "x.recipe"));
+        assertTrue(e.getMessage().contains("has type " + RecipeCodec.LITERAL_PARTS), e.getMessage());
+        // a version 1 recipe, as pools before literal parts wrote it
+        Recipe old = new Recipe("old", 96 + 100 + 104, new byte[32], recipe().images(), List.of(id(9).hex()),
+                List.of(new Piece.Literal(id(1), 96), new Piece.Recompressed(id(2), 500, 0, false, 100, id(3), List.of()),
+                        new Piece.Literal(id(4), 104)));
+        byte[] v1 = RecipeCodec.encode(old);
+        ByteBuffer.wrap(v1).putInt(8, 1);
+        assertEquals(old.pieces(), RecipeCodec.decode(reseal(v1), "old.recipe").pieces());
+        // parts that do not add up to the piece's content
+        assertThrows(IllegalArgumentException.class, () -> new Piece.Literal(id(10), 51,
+                List.of(new Piece.Part(id(11), 20), new Piece.Part(id(12), 30))));
     }
 
     @Test
