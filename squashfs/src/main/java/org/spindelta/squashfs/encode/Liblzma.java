@@ -38,6 +38,8 @@ final class Liblzma {
     static final long LZMA_FILTER_LZMA2 = 0x21;
     static final long LZMA_VLI_UNKNOWN = -1L;
 
+    /** LZMA_DICT_SIZE_MIN: the smallest dictionary liblzma accepts. */
+    static final int LZMA_DICT_SIZE_MIN = 4096;
     /** sizeof(lzma_filter): {lzma_vli id; void *options}. */
     static final int FILTER_SIZE = 16;
     /** sizeof(lzma_options_lzma) is 112 in 5.4; room to spare for later versions' reserved fields. */
@@ -78,6 +80,8 @@ final class Liblzma {
     static final int MT_THREADS = 4;
     static final int MT_BLOCK_SIZE = 8;
     static final int MT_PRESET = 20;
+    /** lzma_mt.filters: a filter chain used instead of the preset when not NULL. */
+    static final int MT_FILTERS = 24;
     static final int MT_CHECK = 32;
 
     static native int lzma_stream_encoder_mt(Pointer stream, Pointer mt);

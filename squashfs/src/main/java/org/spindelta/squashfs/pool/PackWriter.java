@@ -97,12 +97,19 @@ final class PackWriter implements AutoCloseable {
         packLength += c.length;
     }
 
-    /** One segment as a complete .xz stream: the system's liblzma where it loads, else xz-java. */
+    /**
+     * One segment as a complete .xz stream: the system's liblzma where it loads, else xz-java. The
+     * dictionary is the segment's length, not the preset's 8 MiB: a segment never reaches further back, so
+     * it compresses the same, and the encoder needs a fraction of the preset's ~94 MiB (and readers a
+     * dictionary of the segment's size).
+     */
     static byte[] compress(byte[] segment) throws IOException {
         ByteArrayOutputStream bo = new ByteArrayOutputStream(segment.length / 3 + 64);
+        LZMA2Options javaOptions = new LZMA2Options(PoolFormat.SEGMENT_XZ_PRESET);
+        javaOptions.setDictSize(Math.max(LZMA2Options.DICT_SIZE_MIN, segment.length));
         try (OutputStream x = NativeXzOutputStream.available()
-                ? new NativeXzOutputStream(bo, PoolFormat.SEGMENT_XZ_PRESET, 1, 0)
-                : new XZOutputStream(bo, new LZMA2Options(PoolFormat.SEGMENT_XZ_PRESET))) {
+                ? new NativeXzOutputStream(bo, PoolFormat.SEGMENT_XZ_PRESET, segment.length, 1, 0)
+                : new XZOutputStream(bo, javaOptions)) {
             x.write(segment);
         }
         return bo.toByteArray();

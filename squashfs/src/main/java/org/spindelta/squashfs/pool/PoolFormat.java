@@ -47,7 +47,7 @@ public final class PoolFormat {
      * that did not fit.
      */
     public static final int MAX_SEGMENT = (4 << 20) + MAX_CHUNK;
-    /** xz preset of pack segments: its 8 MiB dictionary covers a whole segment. */
+    /** xz preset of pack segments, with a dictionary of the segment's own length ({@link PackWriter#compress}). */
     public static final int SEGMENT_XZ_PRESET = 6;
     /** xz decoder memory limit for a segment (preset 6 needs ~9 MiB). */
     public static final int SEGMENT_XZ_MEMORY_KIB = 32 * 1024;

@@ -37,6 +37,33 @@ class NativeXzOutputStreamTest {
         return b.toByteArray();
     }
 
+    /**
+     * A dictionary sized to the input: the stream decodes within a memory limit the preset's 8 MiB
+     * dictionary does not fit, compresses about as well, and the encoder needs far less memory.
+     */
+    @Test
+    void aSmallDictionaryShrinksWhatEncoderAndDecoderNeed() throws Exception {
+        byte[] data = java.util.Arrays.copyOf(sample(), 1 << 20);
+        ByteArrayOutputStream preset = new ByteArrayOutputStream();
+        try (NativeXzOutputStream x = new NativeXzOutputStream(preset, 6, 1, 0)) {
+            x.write(data);
+        }
+        ByteArrayOutputStream small = new ByteArrayOutputStream();
+        try (NativeXzOutputStream x = new NativeXzOutputStream(small, 6, data.length, 1, 0)) {
+            x.write(data);
+        }
+        int limitKiB = 2048; // the 1 MiB dictionary and the decoder's state, not 8 MiB
+        try (InputStream in = new XZInputStream(new ByteArrayInputStream(small.toByteArray()), limitKiB)) {
+            assertArrayEquals(data, in.readAllBytes());
+        }
+        assertThrows(org.tukaani.xz.MemoryLimitException.class, () -> {
+            try (InputStream in = new XZInputStream(new ByteArrayInputStream(preset.toByteArray()), limitKiB)) {
+                in.readAllBytes();
+            }
+        });
+        assertTrue(small.size() <= preset.size() * 101L / 100, small.size() + " against " + preset.size());
+    }
+
     @Test
     void xzJavaReadsWhatSeveralThreadsWrote() throws Exception {
         byte[] data = sample();
