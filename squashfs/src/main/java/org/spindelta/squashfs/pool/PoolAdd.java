@@ -56,8 +56,16 @@ public final class PoolAdd {
             long reusedWithoutDecoding, long deltaChunks) {
     }
 
-    /** @param threads threads for hashing, decoding, verifying and compressing */
-    public record Options(int threads) {
+    /**
+     * @param threads threads for hashing, decoding, verifying and compressing
+     * @param sketchCache where the features of the pool's packs are kept between adds ({@link SketchCache};
+     *     this machine's cache directory by default), or null to index the pool from its segments every time
+     */
+    public record Options(int threads, Path sketchCache) {
+        public Options(int threads) {
+            this(threads, SketchCache.localDirectory());
+        }
+
         public static Options defaults() {
             return new Options(Runtime.getRuntime().availableProcessors());
         }
@@ -118,7 +126,8 @@ public final class PoolAdd {
             }
             SegmentReader stored = new SegmentReader(SegmentReader.direct(pool.files()), REFERENCE_SEGMENTS);
             ReferenceIndex references = index.size() == 0 ? null
-                    : ReferenceIndex.build(index, stored, options.threads());
+                    : ReferenceIndex.build(index, stored, options.threads(),
+                            options.sketchCache() == null ? null : new SketchCache(options.sketchCache()));
             progress.start("pool add " + name, image.size());
             Walk walk = new Walk(pool, image, found, infos, index, known, encoders, options.threads(), progress,
                     references, stored);

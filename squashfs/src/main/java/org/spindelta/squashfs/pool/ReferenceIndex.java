@@ -35,64 +35,73 @@ final class ReferenceIndex {
         Arrays.fill(values, -1);
     }
 
-    /** Indexes every whole chunk of {@code index}'s packs. */
-    static ReferenceIndex build(PoolIndex index, SegmentReader segments, int threads) throws IOException {
+    /**
+     * Indexes every whole chunk of {@code index}'s packs: from {@code cache} where it has a pack's features,
+     * else by decoding the pack's segments (then kept in {@code cache}, which may be null).
+     */
+    static ReferenceIndex build(PoolIndex index, SegmentReader segments, int threads, SketchCache cache)
+            throws IOException {
         long content = 0;
         for (PackIndex p : index.packs()) {
             content += p.contentLength();
         }
         ReferenceIndex ri = new ReferenceIndex((int) Math.min(1 << 28, content >>> 8));
-        List<PoolIndex.Location> todo = new ArrayList<>();
-        for (PackIndex p : index.packs()) {
-            for (PackIndex.Entry e : p.entries()) {
-                PoolIndex.Location at = index.find(e.id());
-                if (!e.delta() && at != null && at.entry() == e) {
-                    todo.add(at);
-                }
-            }
-        }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "pool-sketch");
             t.setDaemon(true);
             return t;
         });
         try {
-            // one task per segment, so each segment is decoded once
-            List<Future<long[][]>> futures = new ArrayList<>();
-            List<List<PoolIndex.Location>> groups = new ArrayList<>();
-            List<PoolIndex.Location> group = new ArrayList<>();
-            for (PoolIndex.Location at : todo) {
-                if (!group.isEmpty() && (group.get(0).pack() != at.pack()
-                        || group.get(0).entry().segment() != at.entry().segment())) {
-                    groups.add(group);
-                    group = new ArrayList<>();
-                }
-                group.add(at);
-            }
-            if (!group.isEmpty()) {
-                groups.add(group);
-            }
-            for (List<PoolIndex.Location> g : groups) {
-                futures.add(pool.submit(() -> {
-                    byte[] seg = segments.segment(g.get(0).pack(), g.get(0).entry().segment());
-                    long[][] f = new long[g.size()][];
-                    for (int i = 0; i < g.size(); i++) {
-                        PackIndex.Entry e = g.get(i).entry();
-                        f[i] = ChunkSketch.features(seg, e.offset(), e.length());
+            for (PackIndex p : index.packs()) {
+                long[][] features = cache == null ? null : cache.load(p);
+                if (features == null) {
+                    features = sketch(p, segments, pool);
+                    if (cache != null) {
+                        cache.store(p, features);
                     }
-                    return f;
-                }));
-            }
-            for (int k = 0; k < groups.size(); k++) {
-                long[][] f = org.spindelta.core.Futures.join(futures.get(k));
-                for (int i = 0; i < f.length; i++) {
-                    ri.add(groups.get(k).get(i), f[i]);
+                }
+                for (int i = 0; i < features.length; i++) {
+                    PackIndex.Entry e = p.entries().get(i);
+                    PoolIndex.Location at = index.find(e.id());
+                    if (!e.delta() && at != null && at.entry() == e) {
+                        ri.add(at, features[i]);
+                    }
                 }
             }
         } finally {
             pool.shutdownNow();
         }
         return ri;
+    }
+
+    /** The features of each of a pack's entries (none for a delta), decoding each segment once. */
+    private static long[][] sketch(PackIndex p, SegmentReader segments, ExecutorService pool) throws IOException {
+        List<PackIndex.Entry> entries = p.entries();
+        long[][] out = new long[entries.size()][];
+        List<Future<?>> futures = new ArrayList<>();
+        int from = 0;
+        while (from < entries.size()) {
+            int segment = entries.get(from).segment();
+            int to = from;
+            while (to < entries.size() && entries.get(to).segment() == segment) {
+                to++;
+            }
+            int a = from;
+            int b = to;
+            futures.add(pool.submit(() -> {
+                byte[] seg = segments.segment(p, segment);
+                for (int i = a; i < b; i++) {
+                    PackIndex.Entry e = entries.get(i);
+                    out[i] = e.delta() ? new long[0] : ChunkSketch.features(seg, e.offset(), e.length());
+                }
+                return null;
+            }));
+            from = to;
+        }
+        for (Future<?> f : futures) {
+            org.spindelta.core.Futures.join(f);
+        }
+        return out;
     }
 
     private void add(PoolIndex.Location at, long[] features) {
