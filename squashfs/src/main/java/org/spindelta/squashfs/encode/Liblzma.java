@@ -1,5 +1,6 @@
 package org.spindelta.squashfs.encode;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 
 /**
@@ -37,6 +38,26 @@ final class Liblzma {
     static final long LZMA_FILTER_RISCV = 0x0B;
     static final long LZMA_FILTER_LZMA2 = 0x21;
     static final long LZMA_VLI_UNKNOWN = -1L;
+
+    /**
+     * A filter array (lzma_filter[]) in native memory: the BCJ filters given (no options), then LZMA2 with
+     * the options at {@code lzma}, then the end mark. liblzma reads it at each encoder's init.
+     */
+    static Memory filterChain(Pointer lzma, long... bcj) {
+        Memory m = new Memory((long) FILTER_SIZE * (bcj.length + 2));
+        m.clear();
+        int at = 0;
+        for (long id : bcj) {
+            m.setLong(at, id);
+            m.setPointer(at + 8, null);
+            at += FILTER_SIZE;
+        }
+        m.setLong(at, LZMA_FILTER_LZMA2);
+        m.setPointer(at + 8, lzma);
+        m.setLong(at + FILTER_SIZE, LZMA_VLI_UNKNOWN);
+        m.setPointer(at + FILTER_SIZE + 8, null);
+        return m;
+    }
 
     /** LZMA_DICT_SIZE_MIN: the smallest dictionary liblzma accepts. */
     static final int LZMA_DICT_SIZE_MIN = 4096;

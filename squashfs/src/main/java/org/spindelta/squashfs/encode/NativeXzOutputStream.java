@@ -70,11 +70,7 @@ public final class NativeXzOutputStream extends OutputStream {
                     throw new UnsupportedFormatException("liblzma has no xz preset " + preset);
                 }
                 lzmaOptions.setInt(Liblzma.OPTIONS_DICT_SIZE, Math.max(dictionarySize, Liblzma.LZMA_DICT_SIZE_MIN));
-                filters = new Memory(2L * Liblzma.FILTER_SIZE);
-                filters.setLong(0, Liblzma.LZMA_FILTER_LZMA2);
-                filters.setPointer(8, lzmaOptions);
-                filters.setLong(Liblzma.FILTER_SIZE, Liblzma.LZMA_VLI_UNKNOWN);
-                filters.setPointer(Liblzma.FILTER_SIZE + 8, null);
+                filters = Liblzma.filterChain(lzmaOptions);
                 mt.setPointer(Liblzma.MT_FILTERS, filters); // liblzma then ignores the preset field
             }
             int ret = Liblzma.lzma_stream_encoder_mt(stream, mt);

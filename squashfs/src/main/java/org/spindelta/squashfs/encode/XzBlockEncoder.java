@@ -1,16 +1,12 @@
 package org.spindelta.squashfs.encode;
 
-import static org.spindelta.squashfs.encode.Liblzma.FILTER_SIZE;
 import static org.spindelta.squashfs.encode.Liblzma.LZMA_BUF_ERROR;
 import static org.spindelta.squashfs.encode.Liblzma.LZMA_CHECK_CRC32;
-import static org.spindelta.squashfs.encode.Liblzma.LZMA_FILTER_LZMA2;
 import static org.spindelta.squashfs.encode.Liblzma.LZMA_OK;
-import static org.spindelta.squashfs.encode.Liblzma.LZMA_VLI_UNKNOWN;
 import static org.spindelta.squashfs.encode.Liblzma.OPTIONS_DICT_SIZE;
 import static org.spindelta.squashfs.encode.Liblzma.OPTIONS_LZMA_SIZE;
 
 import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
 import org.spindelta.core.SpindeltaException;
 import org.spindelta.squashfs.format.SquashfsConstants;
 
@@ -45,9 +41,9 @@ final class XzBlockEncoder extends AbstractBlockEncoder {
         super(blockSize, identity);
         this.dictionarySize = dictionarySize;
         this.dataChains = new Memory[1 + bcjFilters.length];
-        dataChains[0] = chain(options);
+        dataChains[0] = Liblzma.filterChain(options);
         for (int i = 0; i < bcjFilters.length; i++) {
-            dataChains[i + 1] = chain(options, bcjFilters[i]);
+            dataChains[i + 1] = Liblzma.filterChain(options, bcjFilters[i]);
         }
         metadataChain = dataChains[0];
         // a metadata block (8192 bytes) can be larger than a 4 KiB data block
@@ -55,23 +51,6 @@ final class XzBlockEncoder extends AbstractBlockEncoder {
         in = new Memory(capacity);
         best = new Memory(capacity);
         trial = new Memory(capacity);
-    }
-
-    /** A filter array: the BCJ filters given (no options), then LZMA2 with {@code lzma}, then the end mark. */
-    private static Memory chain(Pointer lzma, long... bcj) {
-        Memory m = new Memory((long) FILTER_SIZE * (bcj.length + 2));
-        m.clear();
-        int at = 0;
-        for (long id : bcj) {
-            m.setLong(at, id);
-            m.setPointer(at + 8, null);
-            at += FILTER_SIZE;
-        }
-        m.setLong(at, LZMA_FILTER_LZMA2);
-        m.setPointer(at + 8, lzma);
-        m.setLong(at + FILTER_SIZE, LZMA_VLI_UNKNOWN);
-        m.setPointer(at + FILTER_SIZE + 8, null);
-        return m;
     }
 
     @Override
