@@ -12,12 +12,14 @@
 #   --ours "C ..."      our commands: diff apply bsdiff bspatch extract jigdo-template jigdo-image
 #                       (default: all; apply needs diff, bspatch needs bsdiff, jigdo-image needs jigdo-template)
 #   --peers "P ..."     peers: xdelta3 zstd bsdiff unsquashfs jigdo-file jigit (default: all)
-#   --timeout S         per run, ours and peers (default 7200); a run past it is killed and recorded so
+#   --timeout S         per run of ours (default 7200); a run past it is killed and recorded so
+#   --peer-timeout S    per run of a peer (default: --timeout); a peer past it is killed and its row says
+#                       "timed out" (bsdiff 4.3 needs hours from 0.1 GB up: 0.1 GB timed out at 1800 s)
 #   --memory SIZE       --memory of our bsdiff (default 1G)
 #   --bsdiff-factor F   bsdiff 4.3 is skipped, and the row says so, when F x BASE + SPIN bytes exceed
 #                       MemAvailable (default 9: measured 958 MB of address space for a 121 MB BASE)
-#   --workdir DIR       patches, rebuilt images and extracted trees (default DATA/run; room for two
-#                       extracted trees of the largest image, ~2 x 3 x its size, plus a few images)
+#   --workdir DIR       patches, rebuilt images and extracted trees (default DATA/run; room for one
+#                       extracted tree of the largest image, ~3 x its size, plus a few images)
 #   --keep              keep the work directory's logs
 #   --report DIR        only (re)make the report, tables and plots of an earlier run's results DIR
 #
@@ -53,6 +55,7 @@ comp=gzip
 ours="diff apply bsdiff bspatch extract jigdo-template jigdo-image"
 peers="xdelta3 zstd bsdiff unsquashfs jigdo-file jigit"
 timeout_s=7200
+peer_timeout_s=
 memory=1G
 bsdiff_factor=9
 workdir=
@@ -67,6 +70,7 @@ while [ $# -gt 0 ]; do
     --ours) ours=$2; shift 2 ;;
     --peers) peers=$2; shift 2 ;;
     --timeout) timeout_s=${2:?}; shift 2 ;;
+    --peer-timeout) peer_timeout_s=${2:?}; shift 2 ;;
     --memory) memory=${2:?}; shift 2 ;;
     --bsdiff-factor) bsdiff_factor=${2:?}; shift 2 ;;
     --workdir) workdir=${2:?}; shift 2 ;;
@@ -83,6 +87,7 @@ py=python3
 for p in /usr/bin/python3 python3; do
   if "$p" -c 'import matplotlib' 2>/dev/null; then py=$p; break; fi
 done
+[ -n "$peer_timeout_s" ] || peer_timeout_s=$timeout_s
 if [ -n "$report_only" ]; then
   exec "$py" "$root/bench/series-report.py" "$report_only"
 fi
@@ -141,7 +146,7 @@ workdir_saved=$workdir
 
 {
   echo "# host: $(host_line)"
-  echo "# images: $comp; spin: $spin; sizes: $sizes; timeout ${timeout_s}s; our bsdiff --memory $memory; SPINDELTA_JAVA_OPTS: ${SPINDELTA_JAVA_OPTS:-}"
+  echo "# images: $comp; spin: $spin; sizes: $sizes; timeout ${timeout_s}s (peers ${peer_timeout_s}s); our bsdiff --memory $memory; SPINDELTA_JAVA_OPTS: ${SPINDELTA_JAVA_OPTS:-}"
   echo "# peers: $(xdelta3 -V 2>&1 | head -n 1 || true); $(zstd -V 2>/dev/null || true); $(dpkg-query -W -f '${Package} ${Version}' bsdiff 2>/dev/null || true); $(unsquashfs -version 2>&1 | head -n 1 || true); $(dpkg-query -W -f '${Package} ${Version}' jigdo-file 2>/dev/null || true); $(dpkg-query -W -f '${Package} ${Version}' jigit 2>/dev/null || true)"
   echo "size_gb,base_bytes,spin_bytes,iso_bytes,tool,step,label,wall_s,cpu_s,peak_rss_mb,out_bytes,result,load"
 } >"$csv"
@@ -152,7 +157,7 @@ row() { # tool step label wall cpu rss out_bytes result
   printf '%s,%s,%s,%s,"%s","%s","%s",%s,%s,%s,%s,"%s",%s\n' "$size" "$base_bytes" "$spin_bytes" "${iso_bytes:-}" \
     "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$LOAD" >>"$csv"
 }
-why() { case $RC in 124) echo "timed out after ${timeout_s}s" ;; 137) echo "killed (SIGKILL: out of memory?)" ;;
+why() { case $RC in 124) echo "timed out after ${TIMEOUT}s" ;; 137) echo "killed (SIGKILL: out of memory?)" ;;
         *) echo "failed (exit $RC)" ;; esac; }
 
 # step KIND TOOL STEP LABEL OUTPUT -- CMD...   KIND is ours or peer; OUTPUT is the file whose size is
@@ -163,8 +168,10 @@ step() {
   status_line "$label"
   workdir=$workdir_logs
   if [ "$kind" = peer ]; then
-    run_timed timeout "$timeout_s" prlimit --as="$(mem_avail)" -- "$@"
+    TIMEOUT=$peer_timeout_s
+    run_timed timeout "$peer_timeout_s" prlimit --as="$(mem_avail)" -- "$@"
   else
+    TIMEOUT=$timeout_s
     run_timed timeout "$timeout_s" "$@"
   fi
   workdir=$workdir_saved
@@ -268,7 +275,8 @@ for size in $sizes; do
     fi
   fi
 
-  # extraction of BASE: unsquashfs first (the reference), then ours; both trees deleted afterwards
+  # extraction of BASE: unsquashfs first (the reference: its signature is kept, its tree deleted, so the
+  # disk holds one extracted tree at a time), then ours
   if has "$peers" unsquashfs || has "$ours" extract; then
     ref_sig=
     if has "$peers" unsquashfs; then
@@ -276,6 +284,7 @@ for size in $sizes; do
       step peer unsquashfs extract "unsquashfs" "$tmp/x-peer" -- unsquashfs -no-progress -d "$tmp/x-peer" "$base_img"
       finish ""
       if [ "$OK" = 1 ]; then signature "$tmp/x-peer" >"$tmp/sig-peer"; ref_sig=$tmp/sig-peer; fi
+      rm -rf "$tmp/x-peer"
     fi
     if has "$ours" extract; then
       sync
@@ -287,7 +296,7 @@ for size in $sizes; do
         else finish "DIFFERENT from unsquashfs"; diff "$ref_sig" "$tmp/sig-ours" | head -n 5 >&2 || true; fi
       else finish ""; fi
     fi
-    rm -rf "$tmp/x-peer" "$tmp/x-ours"
+    rm -rf "$tmp/x-ours"
   fi
 
   # jigdo on the ISO around BASE

@@ -86,6 +86,59 @@ class LargeSpinPairTest {
                 a.peakRss() >> 20, (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * A pair of images over 4 GiB ({@code mksquashfs -noD}: data blocks stored as they are, so making them takes
+     * seconds): a 4.4 GB file of which the spin changes 4 MB past 4 GiB, and small files whose fragments, and
+     * the metadata tables, lie past 4 GiB and change. Copies, diffs and recompression at 64-bit offsets, under
+     * the same heap cap. Needs ~14 GB of disk: skipped, and said so, without it.
+     */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void diffAndApplyAPairOver4GiB(@TempDir Path dir) throws Exception {
+        long free = Files.getFileStore(dir).getUsableSpace();
+        Assumptions.assumeTrue(free > 3 * OVER_4GIB + (1L << 30),
+                "needs ~14 GB free in " + dir + ", has " + (free >> 20) + " MiB");
+        String mksquashfs = SqfsInfoTest.require("mksquashfs").toString();
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("a.txt"), "small\n");
+        Path base = dir.resolve("base.sqfs");
+        Path spin = dir.resolve("spin.sqfs");
+        long changed = 4_000_000;
+        // names sort after "big": their data and fragments are written after its 4.4 GB
+        run(dir, "mksquashfs base over 4 GiB", overFourGiB(mksquashfs, src, base,
+                "yes spindelta-over-4GiB | head -c " + OVER_4GIB, "seq 1 40000", "printf tail-a"));
+        run(dir, "mksquashfs spin over 4 GiB", overFourGiB(mksquashfs, src, spin,
+                "{ yes spindelta-over-4GiB | head -c " + (OVER_4GIB - changed) + "; yes changed-past-4GiB | head -c "
+                        + changed + "; }", "seq 2 40001", "printf tail-b"));
+        assertTrue(Files.size(base) > OVER_4GIB && Files.size(spin) > OVER_4GIB,
+                "images over 4 GiB: base " + Files.size(base) + ", spin " + Files.size(spin));
+
+        Path patch = dir.resolve("pair.spin");
+        Path out = dir.resolve("rebuilt.sqfs");
+        Child d = spindelta(dir, "diff", "--threads", "2", base.toString(), spin.toString(), patch.toString());
+        Child a = spindelta(dir, "apply", "--threads", "2", base.toString(), patch.toString(), out.toString());
+
+        assertEquals(-1L, Files.mismatch(spin, out), "rebuilt image differs from SPIN");
+        long patchLength = Files.size(patch);
+        assertTrue(patchLength < 20_000_000L, "patch " + patchLength + " bytes: the 4.4 GB left as it was must be"
+                + " copied, not shipped");
+        assertTrue(d.peakRss() < RSS_LIMIT, "diff peak RSS " + (d.peakRss() >> 20) + " MiB");
+        assertTrue(a.peakRss() < RSS_LIMIT, "apply peak RSS " + (a.peakRss() >> 20) + " MiB");
+        System.out.printf(Locale.ROOT, "LargeSpinPairTest: over 4 GiB: spin %d, patch %d bytes; diff %.1f s, peak RSS"
+                + " %d MiB; apply %.1f s, peak RSS %d MiB%n", Files.size(spin), patchLength, d.seconds(),
+                d.peakRss() >> 20, a.seconds(), a.peakRss() >> 20);
+    }
+
+    private static final long OVER_4GIB = 4_400_000_000L;
+
+    /** mksquashfs of SRC plus pseudo files: "big" from BIG, then "zz-seq" and "zz-tail" after it. */
+    private static List<String> overFourGiB(String mksquashfs, Path src, Path img, String big, String seq,
+            String tail) {
+        return List.of(mksquashfs, src.toString(), img.toString(), "-noappend", "-no-progress", "-quiet", "-noD",
+                "-all-time", "0", "-p", "big f 644 0 0 " + big, "-p", "zz-seq f 644 0 0 " + seq, "-p",
+                "zz-tail f 644 0 0 " + tail);
+    }
+
     /** What a child JVM did: its peak resident set (VmHWM) and wall time. */
     record Child(long peakRss, double seconds) {}
 
