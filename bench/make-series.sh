@@ -19,6 +19,9 @@
 #   COMP_SIZE    the size point that also gets xz and zstd images (default 0.5)
 #   ISO_OF       which images of each point get an ISO    (default "base"; "base spin" for both)
 #   SUITE        Debian suite                             (default bookworm)
+#   EXTRA_PKGS   packages of the grown trees of the largest points (default: the games below)
+#   EXTRA_FROM   points of this size (GB) and up are cut from the grown trees (default 4)
+#   EXTRA_RATIO  tree/image ratio assumed for EXTRA_PKGS' files when budgeting those points (default 1.5)
 #
 # Package set (chosen from measurements on this host, 2026-11-22): the mirror delivered 18 MB/s (an 80 MB
 # .deb in 4.4 s); GNOME + KDE Plasma + LibreOffice with their recommends is 1912 packages, 1.6 GB to
@@ -44,6 +47,14 @@
 # than a size, that size point is skipped and said so (the largest points then need a larger tree:
 # several real trees side by side under different roots, e.g. a second suite, never repeated files).
 #
+# Grown trees, for the largest points: the desktop tree's full image is ~2.8 GB, short of 4 GB. xbase is an
+# overlayfs layer over base (xbase.upper) with EXTRA_PKGS installed: Debian's largest game data packages
+# (0ad, FlightGear, SuperTuxKart, Red Eclipse, Widelands, MegaGlest, Hedgewars, Warzone 2100; 5 GB of .debs,
+# 8.5 GB installed, textures and sound already compressed, as in a games live image). x<SPIN> is made from
+# xbase exactly as SPIN is made from base. Points from EXTRA_FROM up take the desktop tree's packages first,
+# in their own order (series-select.py --first-from), so they are supersets of the smaller points, and the
+# budget is the whole desktop tree plus EXTRA_RATIO bytes of tree per missing byte of image.
+#
 # Images: <v>.gzip.sqfs for base and SPIN at every point (block size 128K, mksquashfs defaults), and
 # <v>.xz.sqfs, <v>.zstd.sqfs at COMP_SIZE. ISOs: <v>.gzip.iso, an ISO 9660 (Rock Ridge, Joliet) made by
 # xorriso holding the image as live/filesystem.squashfs; iso-<v>/ beside it is that ISO's file tree (a hard
@@ -60,6 +71,9 @@ SPIN=${SPIN:-upd}
 COMP_SIZE=${COMP_SIZE:-0.5}
 ISO_OF=${ISO_OF:-base}
 SUITE=${SUITE:-bookworm}
+EXTRA_PKGS=${EXTRA_PKGS:-"0ad flightgear supertuxkart redeclipse widelands megaglest hedgewars warzone2100"}
+EXTRA_FROM=${EXTRA_FROM:-4}
+EXTRA_RATIO=${EXTRA_RATIO:-1.5}
 
 ROOTS=$DATA/rootfs
 POINTS=$DATA/points
@@ -145,16 +159,23 @@ scrub_tree() { # build-time apt state out: lists, debs, the sources naming the m
   rm -f "$r/var/log/bootstrap.log"
   rm -f "$r/etc/resolv.conf"; : >"$r/etc/resolv.conf"
 }
-# mount_variant v [rw]: base is a plain directory; loc/upd are overlays (rw while built, ro afterwards)
+# mount_variant v [rw]: base is a plain directory; loc/upd (over base), xbase (over base) and xloc/xupd
+# (over xbase) are overlays: rw while built, ro afterwards
+lowers_of() { # the lower directories of v's overlay, top first
+  case $1 in
+    x?*) [ "$1" = xbase ] && echo "$ROOTS/base" || echo "$ROOTS/xbase.upper:$ROOTS/base" ;;
+    *) echo "$ROOTS/base" ;;
+  esac
+}
 mount_variant() {
   local v=$1 mode=${2:-ro} mp=$ROOTS/$1
   [ "$v" = base ] && return 0
   mountpoint -q "$mp" && umount "$mp"
   mkdir -p "$mp" "$ROOTS/$v.upper" "$ROOTS/$v.work"
   if [ "$mode" = rw ]; then
-    mount -t overlay overlay -o "lowerdir=$ROOTS/base,upperdir=$ROOTS/$v.upper,workdir=$ROOTS/$v.work" "$mp"
+    mount -t overlay overlay -o "lowerdir=$(lowers_of "$v"),upperdir=$ROOTS/$v.upper,workdir=$ROOTS/$v.work" "$mp"
   else
-    mount -t overlay overlay -o "ro,lowerdir=$ROOTS/$v.upper:$ROOTS/base" "$mp"
+    mount -t overlay overlay -o "ro,lowerdir=$ROOTS/$v.upper:$(lowers_of "$v")" "$mp"
   fi
   MOUNTED+=("$mp")
 }
@@ -176,16 +197,23 @@ grow_base() {
   scrub_tree "$r"
   du -sb "$r" | cut -f1 >"$ROOTS/base.done"
 }
-build_variant() { # loc | upd
+build_variant() { # loc | upd | xbase | xloc | xupd
   local v=$1 r=$ROOTS/$1
   if [ -f "$ROOTS/$v.done" ]; then log "$v tree exists, skipping"; return; fi
   discover_mirror
+  [ "$v" = xbase ] || [ "${v#x}" = "$v" ] || mount_variant xbase   # xloc/xupd stack on xbase
   rm -rf "$ROOTS/$v.upper" "$ROOTS/$v.work"
   mount_variant "$v" rw
   mount_chroot "$r"
-  if [ "$v" = loc ]; then
+  if [ "$v" = xbase ]; then
     set_sources "$r"
-    timed loc-install chroot "$r" /bin/sh -ec "
+    timed xbase-grow chroot "$r" /bin/sh -ec "
+      apt-get update -q
+      apt-get install -y -q $EXTRA_PKGS
+      mandb -q || true" > >(mask >"$LOGS/xbase-grow.log") 2>&1
+  elif [ "${v#x}" = loc ]; then
+    set_sources "$r"
+    timed "$v-install" chroot "$r" /bin/sh -ec "
       apt-get update -q
       apt-get install -y -q $LOC_PKGS
       sed -i 's/^# *fr_FR.UTF-8 UTF-8/fr_FR.UTF-8 UTF-8/' /etc/locale.gen
@@ -193,13 +221,13 @@ build_variant() { # loc | upd
       printf 'LANG=fr_FR.UTF-8\nLANGUAGE=fr_FR:fr:en\n' >/etc/default/locale
       echo Europe/Paris >/etc/timezone; ln -sf /usr/share/zoneinfo/Europe/Paris /etc/localtime
       sed -i 's/^XKBLAYOUT=.*/XKBLAYOUT=\"fr\"/' /etc/default/keyboard || true
-      mandb -q || true" > >(mask >"$LOGS/loc-install.log") 2>&1
+      mandb -q || true" > >(mask >"$LOGS/$v-install.log") 2>&1
   else
     set_sources "$r" updates
-    timed upd-install chroot "$r" /bin/sh -ec "
+    timed "$v-install" chroot "$r" /bin/sh -ec "
       apt-get update -q
       apt-get upgrade -y -q
-      mandb -q || true" > >(mask >"$LOGS/upd-install.log") 2>&1
+      mandb -q || true" > >(mask >"$LOGS/$v-install.log") 2>&1
   fi
   umount_chroot "$r"
   scrub_tree "$r"
@@ -210,16 +238,28 @@ build_variant() { # loc | upd
 # ---- size points -----------------------------------------------------------------------------------
 gb_bytes() { awk -v g="$1" 'BEGIN { printf "%.0f", g * 1e9 }'; }
 ratio_file=$POINTS/tree-per-image-ratio
+grown() { awk -v s="$1" -v f="$EXTRA_FROM" 'BEGIN { exit !(s + 0 >= f + 0) }'; } # is point s cut from xbase?
 select_point() { # size: the point's package set, unless it exists
   local s=$1 d=$POINTS/$1
   if [ -f "$d/exclude.$SPIN" ] && [ -f "$d/exclude.base" ]; then log "point $s: package set exists, skipping"; return; fi
   mkdir -p "$d"
   local ratio; ratio=$(cat "$ratio_file" 2>/dev/null || echo 2.8)
-  local budget; budget=$(awk -v g="$s" -v r="$ratio" 'BEGIN { printf "%.0f", g * 1e9 * r }')
-  log "point $s GB: tree budget $budget bytes (tree/image ratio $ratio)"
-  mount_variant "$SPIN"
+  local budget b=base v=$SPIN first=()
+  if grown "$s"; then
+    # the whole desktop tree, whose image is its bytes / ratio, plus EXTRA_RATIO tree bytes per image byte short
+    local desk; desk=$(cat "$ROOTS/base.done")
+    budget=$(awk -v g="$s" -v r="$ratio" -v d="$desk" -v x="$EXTRA_RATIO" \
+      'BEGIN { m = g * 1e9 - d / r; if (m < 0) m = 0; printf "%.0f", d + m * x }')
+    b=xbase; v=x$SPIN; first=(--first-from "$ROOTS/base")
+    mount_variant xbase
+    log "point $s GB: tree budget $budget bytes (the desktop tree, $desk, and ratio $EXTRA_RATIO past it)"
+  else
+    budget=$(awk -v g="$s" -v r="$ratio" 'BEGIN { printf "%.0f", g * 1e9 * r }')
+    log "point $s GB: tree budget $budget bytes (tree/image ratio $ratio)"
+  fi
+  mount_variant "$v"
   timed "point-$s-select" python3 "$here/series-select.py" --budget "$budget" --seed 7 \
-      --base "$ROOTS/base" --spin "$ROOTS/$SPIN" --out "$d" >&2
+      --base "$ROOTS/$b" --spin "$ROOTS/$v" --spin-name "$SPIN" --out "$d" "${first[@]}" >&2
 }
 make_points() { local s; for s in $SIZES; do select_point "$s"; done; }
 
@@ -242,13 +282,16 @@ make_images() {
       for v in base "$SPIN"; do
         local out=$d/$v.$c.sqfs
         [ -f "$out" ] && { log "$out exists, skipping"; continue; }
-        timed "point-$s-mksquashfs-$v-$c" mksq "$v" "$c" "$out" "$d/exclude.$v"
+        local tree=$v
+        if grown "$s"; then tree=x$v; mount_variant xbase; [ "$v" = base ] || mount_variant "x$v"; fi
+        timed "point-$s-mksquashfs-$v-$c" mksq "$tree" "$c" "$out" "$d/exclude.$v"
         log "  $out: $(stat -c %s "$out") bytes"
       done
     done
     local img; img=$(stat -c %s "$d/base.gzip.sqfs")
-    # calibrate the next point's budget on this image (what the tree subset weighed vs what it became)
-    awk -v t="$(cat "$d/tree-bytes.base")" -v i="$img" 'BEGIN { printf "%.3f\n", t / i }' >"$ratio_file"
+    # calibrate the next point's budget on this image (what the tree subset weighed vs what it became);
+    # the grown trees' points are budgeted apart, on the desktop tree's ratio
+    grown "$s" || awk -v t="$(cat "$d/tree-bytes.base")" -v i="$img" 'BEGIN { printf "%.3f\n", t / i }' >"$ratio_file"
     awk -v i="$img" -v g="$s" 'BEGIN { d = i / (g * 1e9); if (d < 0.8 || d > 1.25) exit 1 }' ||
       log "  note: point $s: base image is $img bytes, not within 20% of $s GB"
   done
@@ -274,7 +317,8 @@ steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=(trees images isos)
 for st in "${steps[@]}"; do
   case $st in
-    trees) grow_base; build_variant "$SPIN"; for v in loc upd; do [ "$v" = "$SPIN" ] || build_variant "$v"; done ;;
+    trees) grow_base; build_variant "$SPIN"; for v in loc upd; do [ "$v" = "$SPIN" ] || build_variant "$v"; done
+           for s in $SIZES; do if grown "$s"; then build_variant xbase; build_variant "x$SPIN"; break; fi; done ;;
     points) make_points ;;
     images) make_images ;;
     isos) make_isos ;;

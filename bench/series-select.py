@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Chooses the Debian packages of one size point of the large-image series (bench/make-series.sh).
 
-usage: series-select.py --budget BYTES --seed N --base TREE --spin TREE --out DIR
+usage: series-select.py --budget BYTES --seed N --base TREE --spin TREE --out DIR [--spin-name V]
+                        [--first-from TREE]
 
 Packages of the base tree (its /var/lib/dpkg) are taken in a fixed order: Priority required and Essential
 packages first (by name), then all others in an order shuffled with --seed, so a larger budget selects a
-superset of a smaller one. Packages are added until the bytes of the tree that the image will hold (files
+superset of a smaller one. With --first-from (a smaller tree that BASE was grown from), that tree's
+packages come first, in exactly the order they have when it is the base, then the packages only BASE has, in
+the same kind of order: the points of the grown tree are supersets of the points of the smaller one. Packages are added until the bytes of the tree that the image will hold (files
 owned by selected packages, plus every file no package owns) reach BYTES. Writes to DIR:
   packages.txt        the selected package names (dpkg's list names, e.g. libc6:amd64)
   exclude.base        for mksquashfs -ef: paths (relative to the tree) owned only by unselected packages
@@ -110,8 +113,10 @@ def main():
     ap.add_argument("--base", required=True)
     ap.add_argument("--spin", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--spin-name", help="the spin's name in the output files (default: the spin tree's name)")
+    ap.add_argument("--first-from", help="a smaller tree whose packages are taken first, in their own order")
     a = ap.parse_args()
-    spin_name = os.path.basename(a.spin.rstrip("/"))
+    spin_name = a.spin_name or os.path.basename(a.spin.rstrip("/"))
 
     status = read_status(a.base)
     own = owners(a.base)
@@ -127,14 +132,23 @@ def main():
     total = sum(sizes.values())
     unowned = total - owned_bytes
 
-    def core(p):
-        prio, ess = status.get(p, status.get(p.split(":")[0], ("optional", False)))
-        return prio == "required" or ess
-    first = [p for p in pkgs if core(p)]
-    rest = [p for p in pkgs if not core(p)]
-    random.Random(a.seed).shuffle(rest)
+    def ordered(names, status_of):
+        def core(p):
+            prio, ess = status_of.get(p, status_of.get(p.split(":")[0], ("optional", False)))
+            return prio == "required" or ess
+        first = [p for p in names if core(p)]
+        rest = [p for p in names if not core(p)]
+        random.Random(a.seed).shuffle(rest)
+        return first + rest
+
+    if a.first_from:
+        old = ordered(sorted({p for s in owners(a.first_from).values() for p in s}), read_status(a.first_from))
+        old_set = set(old)
+        order = [p for p in old if p in pkg_bytes] + ordered([p for p in pkgs if p not in old_set], status)
+    else:
+        order = ordered(pkgs, status)
     selected, acc = set(), unowned
-    for p in first + rest:
+    for p in order:
         if acc >= a.budget:
             break
         selected.add(p)
