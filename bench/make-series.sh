@@ -307,7 +307,10 @@ make_isos() {
       [ -f "$iso" ] && { log "$iso exists, skipping"; continue; }
       rm -rf "$d/iso-$v"; mkdir -p "$d/iso-$v/live"
       ln "$img" "$d/iso-$v/live/filesystem.squashfs"
-      timed "point-$s-xorriso-$v" xorriso -as mkisofs -quiet -o "$iso.part" -V "SERIES_${s/./_}_$v" -J -R "$d/iso-$v"
+      # an image of 4 GiB or more needs ISO level 3 (a file of several extents); xorriso refuses it otherwise
+      local level=()
+      [ "$(stat -c %s "$img")" -lt $((1 << 32)) ] || level=(-iso-level 3)
+      timed "point-$s-xorriso-$v" xorriso -as mkisofs -quiet "${level[@]}" -o "$iso.part" -V "SERIES_${s/./_}_$v" -J -R "$d/iso-$v"
       mv "$iso.part" "$iso"
     done
   done
