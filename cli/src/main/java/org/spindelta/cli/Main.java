@@ -1,6 +1,7 @@
 package org.spindelta.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import picocli.CommandLine;
 
 /** Entry point: builds the command line and maps failures to exit codes in one place. */
@@ -17,7 +18,26 @@ public final class Main {
         CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
-        return cl.execute(args);
+        return execute(cl, args);
+    }
+
+    /**
+     * {@code cl.execute(args)}, except that picocli hands only Exceptions to the {@link ErrorReporter}: an
+     * OutOfMemoryError (the input's size meeting the heap) or a StackOverflowError would leave main as a
+     * stack trace. They get the same one-line message and exit code; the trace only with --debug.
+     */
+    static int execute(CommandLine cl, String[] args) {
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            PrintWriter err = cl.getErr();
+            err.println("spindelta: " + ErrorReporter.describe(e));
+            if (Arrays.asList(args).contains("--debug")) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return ErrorReporter.EXIT_ERROR;
+        }
     }
 
     /** The command line for {@code args}; see {@link CommandTree} for why it depends on them. */
