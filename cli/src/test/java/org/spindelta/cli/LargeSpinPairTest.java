@@ -68,18 +68,12 @@ class LargeSpinPairTest {
         assertTrue(spinLength > 900_000_000L && Files.size(base) > 900_000_000L,
                 "images of ~1 GB: base " + Files.size(base) + ", spin " + spinLength);
 
-        Path patch = dir.resolve("pair.spin");
-        Path out = dir.resolve("rebuilt.sqfs");
-        // 2 threads whatever the machine: liblzma's native memory and the blocks in flight grow per thread
-        Child d = spindelta(dir, "diff", "--threads", "2", base.toString(), spin.toString(), patch.toString());
-        Child a = spindelta(dir, "apply", "--threads", "2", base.toString(), patch.toString(), out.toString());
-
-        assertEquals(-1L, Files.mismatch(spin, out), "rebuilt image differs from SPIN");
-        long patchLength = Files.size(patch);
+        RoundTrip r = diffAndApply(dir, base, spin);
+        Child d = r.diff();
+        Child a = r.apply();
+        long patchLength = r.patchLength();
         assertTrue(patchLength < spinLength / 20, "patch " + patchLength + " bytes, not under 5% of SPIN's "
                 + spinLength + ": unchanged blocks were not copied");
-        assertTrue(d.peakRss() < RSS_LIMIT, "diff peak RSS " + (d.peakRss() >> 20) + " MiB");
-        assertTrue(a.peakRss() < RSS_LIMIT, "apply peak RSS " + (a.peakRss() >> 20) + " MiB");
         System.out.printf(Locale.ROOT, "LargeSpinPairTest: base %d, spin %d, patch %d bytes (%.2f%%); diff %.1f s,"
                 + " peak RSS %d MiB; apply %.1f s, peak RSS %d MiB; %.1f s in all%n", Files.size(base), spinLength,
                 patchLength, 100.0 * patchLength / spinLength, d.seconds(), d.peakRss() >> 20, a.seconds(),
@@ -113,20 +107,34 @@ class LargeSpinPairTest {
         assertTrue(Files.size(base) > OVER_4GIB && Files.size(spin) > OVER_4GIB,
                 "images over 4 GiB: base " + Files.size(base) + ", spin " + Files.size(spin));
 
+        RoundTrip r = diffAndApply(dir, base, spin);
+        Child d = r.diff();
+        Child a = r.apply();
+        long patchLength = r.patchLength();
+        assertTrue(patchLength < 20_000_000L, "patch " + patchLength + " bytes: the 4.4 GB left as it was must be"
+                + " copied, not shipped");
+        System.out.printf(Locale.ROOT, "LargeSpinPairTest: over 4 GiB: spin %d, patch %d bytes; diff %.1f s, peak RSS"
+                + " %d MiB; apply %.1f s, peak RSS %d MiB%n", Files.size(spin), patchLength, d.seconds(),
+                d.peakRss() >> 20, a.seconds(), a.peakRss() >> 20);
+    }
+
+    /** The two children of a round trip and the patch's length. */
+    record RoundTrip(Child diff, Child apply, long patchLength) {}
+
+    /**
+     * {@code diff} BASE SPIN, then {@code apply}, each in its own capped JVM on 2 threads whatever the machine
+     * (liblzma's native memory and the blocks in flight grow per thread): the rebuilt image must be SPIN byte for
+     * byte and each child's peak RSS under {@link #RSS_LIMIT}.
+     */
+    private static RoundTrip diffAndApply(Path dir, Path base, Path spin) throws IOException, InterruptedException {
         Path patch = dir.resolve("pair.spin");
         Path out = dir.resolve("rebuilt.sqfs");
         Child d = spindelta(dir, "diff", "--threads", "2", base.toString(), spin.toString(), patch.toString());
         Child a = spindelta(dir, "apply", "--threads", "2", base.toString(), patch.toString(), out.toString());
-
         assertEquals(-1L, Files.mismatch(spin, out), "rebuilt image differs from SPIN");
-        long patchLength = Files.size(patch);
-        assertTrue(patchLength < 20_000_000L, "patch " + patchLength + " bytes: the 4.4 GB left as it was must be"
-                + " copied, not shipped");
         assertTrue(d.peakRss() < RSS_LIMIT, "diff peak RSS " + (d.peakRss() >> 20) + " MiB");
         assertTrue(a.peakRss() < RSS_LIMIT, "apply peak RSS " + (a.peakRss() >> 20) + " MiB");
-        System.out.printf(Locale.ROOT, "LargeSpinPairTest: over 4 GiB: spin %d, patch %d bytes; diff %.1f s, peak RSS"
-                + " %d MiB; apply %.1f s, peak RSS %d MiB%n", Files.size(spin), patchLength, d.seconds(),
-                d.peakRss() >> 20, a.seconds(), a.peakRss() >> 20);
+        return new RoundTrip(d, a, Files.size(patch));
     }
 
     private static final long OVER_4GIB = 4_400_000_000L;
