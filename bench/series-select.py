@@ -8,8 +8,9 @@ Packages of the base tree (its /var/lib/dpkg) are taken in a fixed order: Priori
 packages first (by name), then all others in an order shuffled with --seed, so a larger budget selects a
 superset of a smaller one. With --first-from (a smaller tree that BASE was grown from), that tree's
 packages come first, in exactly the order they have when it is the base, then the packages only BASE has, in
-the same kind of order: the points of the grown tree are supersets of the points of the smaller one. Packages are added until the bytes of the tree that the image will hold (files
-owned by selected packages, plus every file no package owns) reach BYTES. Writes to DIR:
+the same kind of order: the points of the grown tree are supersets of the points of the smaller one.
+Packages are added until the bytes of the tree that the image will hold (files owned by selected packages,
+plus every file no package owns) reach BYTES. Writes to DIR:
   packages.txt        the selected package names (dpkg's list names, e.g. libc6:amd64)
   exclude.base        for mksquashfs -ef: paths (relative to the tree) owned only by unselected packages
   exclude.<spin>      the same for the spin tree, from the spin's own dpkg lists; packages the spin has and
