@@ -1,5 +1,6 @@
 package org.spindelta.squashfs.encode;
 
+import java.nio.ByteBuffer;
 import java.util.zip.Deflater;
 
 /**
@@ -13,14 +14,18 @@ import java.util.zip.Deflater;
  * {@code deflateParams} alone (it returns 0 bytes) when the strategy changed; an unchanged strategy
  * skips the call, which is what zlib's {@code deflateParams} would do with unchanged values right after
  * {@code deflateReset} (no pending output to flush, same level).
+ *
+ * <p>Input and output are direct buffers: given Java arrays, the JDK's libzip holds them with
+ * {@code GetPrimitiveArrayCritical} for the whole deflate call, and while a thread is in such a region no
+ * collection may run. With every core deflating blocks back to back (a spin diff checks each changed
+ * block), the collector was locked out most of the time: every young collection of a 4.4 GB diff was
+ * "GCLocker Initiated", the heap filled with garbage it could not collect, and the default heap ran out.
  */
 final class JdkDeflateStream implements DeflateStream {
     private final Deflater deflater;
-    private byte[] best;
-    private byte[] trial;
-    private byte[] in;
-    private int off;
-    private int len;
+    private ByteBuffer best;
+    private ByteBuffer trial;
+    private ByteBuffer in;
 
     /**
      * @param strategy the strategy the stream starts with, a {@code Deflater} strategy constant (equal
@@ -29,15 +34,18 @@ final class JdkDeflateStream implements DeflateStream {
     JdkDeflateStream(int level, int strategy, int capacity) {
         deflater = new Deflater(level);
         deflater.setStrategy(strategy);
-        best = new byte[capacity];
-        trial = new byte[capacity];
+        best = ByteBuffer.allocateDirect(capacity);
+        trial = ByteBuffer.allocateDirect(capacity);
+        in = ByteBuffer.allocateDirect(capacity);
     }
 
     @Override
-    public void input(byte[] in, int off, int len) {
-        this.in = in;
-        this.off = off;
-        this.len = len;
+    public void input(byte[] src, int off, int len) {
+        if (in.capacity() < len) {
+            in = ByteBuffer.allocateDirect(len);
+        }
+        in.clear();
+        in.put(src, off, len).flip();
     }
 
     @Override
@@ -46,29 +54,31 @@ final class JdkDeflateStream implements DeflateStream {
         if (setParams) {
             deflater.setStrategy(strategy);
         }
-        deflater.setInput(in, off, len);
+        if (trial.capacity() < capacity) {
+            trial = ByteBuffer.allocateDirect(capacity);
+        }
+        deflater.setInput(in.position(0));
         deflater.finish();
-        int n = 0;
+        trial.clear().limit(capacity);
         int idle = 0;
         // the first call may only apply deflateParams and return 0; two idle calls in a row mean no room
-        while (!deflater.finished() && n < capacity && idle < 2) {
-            int w = deflater.deflate(trial, n, capacity - n);
+        while (!deflater.finished() && trial.hasRemaining() && idle < 2) {
+            int w = deflater.deflate(trial);
             idle = w == 0 ? idle + 1 : 0;
-            n += w;
         }
-        return deflater.finished() ? n : -1;
+        return deflater.finished() ? trial.position() : -1;
     }
 
     @Override
     public void keep() {
-        byte[] t = best;
+        ByteBuffer t = best;
         best = trial;
         trial = t;
     }
 
     @Override
     public void copyBest(byte[] out, int n) {
-        System.arraycopy(best, 0, out, 0, n);
+        best.get(0, out, 0, n);
     }
 
     @Override
