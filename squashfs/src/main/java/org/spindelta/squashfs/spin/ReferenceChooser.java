@@ -1,36 +1,40 @@
 package org.spindelta.squashfs.spin;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * Picks the base file a changed target file is diffed against: the same path; else a file in the same
  * directory whose name differs only in its digits (a version bump: libfoo.so.1.2 → libfoo.so.1.3); else
  * the same file name elsewhere; else, for files of at least {@value #MIN_SIZE_MATCH} bytes, the base
  * file with the same extension and the closest size within ±{@value #SIZE_TOLERANCE_PERCENT}%; else
- * nothing. Ties go to the closest size.
+ * nothing. Ties go to the closest size, then to the file met first.
  */
 final class ReferenceChooser {
     static final long MIN_SIZE_MATCH = 4096;
     static final int SIZE_TOLERANCE_PERCENT = 25;
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
     /** A file of the base image: its path, size and the blocks holding it. */
     record BaseFile(String path, long size, List<Source> blocks) {
     }
 
     private final Map<String, BaseFile> byPath;
-    private final Map<String, List<BaseFile>> byVersionless = new HashMap<>();
-    private final Map<String, List<BaseFile>> byName = new HashMap<>();
+    private final KeyIndex byVersionless;
+    private final KeyIndex byName;
     private final Map<String, TreeMap<Long, BaseFile>> byExtension = new HashMap<>();
 
     ReferenceChooser(Map<String, BaseFile> files) {
         this.byPath = files;
-        for (BaseFile f : files.values()) {
-            byVersionless.computeIfAbsent(versionless(f.path()), k -> new ArrayList<>()).add(f);
-            byName.computeIfAbsent(name(f.path()), k -> new ArrayList<>()).add(f);
+        BaseFile[] all = files.values().toArray(new BaseFile[0]);
+        byVersionless = new KeyIndex(all, ReferenceChooser::versionless);
+        byName = new KeyIndex(all, ReferenceChooser::name);
+        for (BaseFile f : all) {
             if (f.size() >= MIN_SIZE_MATCH) {
                 byExtension.computeIfAbsent(extension(f.path()), k -> new TreeMap<>()).putIfAbsent(f.size(), f);
             }
@@ -43,11 +47,11 @@ final class ReferenceChooser {
         if (same != null) {
             return same;
         }
-        BaseFile f = closest(byVersionless.get(versionless(path)), size);
+        BaseFile f = byVersionless.closest(versionless(path), size);
         if (f != null) {
             return f;
         }
-        f = closest(byName.get(name(path)), size);
+        f = byName.closest(name(path), size);
         if (f != null || size < MIN_SIZE_MATCH) {
             return f;
         }
@@ -65,21 +69,8 @@ final class ReferenceChooser {
         return best;
     }
 
-    private static BaseFile closest(List<BaseFile> candidates, long size) {
-        if (candidates == null) {
-            return null;
-        }
-        BaseFile best = null;
-        for (BaseFile c : candidates) {
-            if (best == null || Math.abs(c.size() - size) < Math.abs(best.size() - size)) {
-                best = c;
-            }
-        }
-        return best;
-    }
-
     static String versionless(String path) {
-        return path.replaceAll("[0-9]+", "#");
+        return DIGITS.matcher(path).replaceAll("#");
     }
 
     static String name(String path) {
@@ -90,5 +81,57 @@ final class ReferenceChooser {
         String n = name(path);
         int dot = n.lastIndexOf('.');
         return dot <= 0 ? "" : n.substring(dot);
+    }
+
+    /**
+     * Base files by a key made from their path, in 8 bytes per file instead of a map from key strings to
+     * lists (which took ~40 MB for the 206,000 files of a 4.4 GB image): each entry packs the key's 64-bit
+     * hash, its low bits cleared, with the file's number in those bits, and the entries are sorted. A lookup
+     * takes the entries of the key's hash and keeps those whose key really is the one asked for, so a hash
+     * collision costs a comparison, never a wrong match.
+     */
+    private static final class KeyIndex {
+        private final BaseFile[] files;
+        private final UnaryOperator<String> key;
+        private final long mask;
+        private final long[] entries;
+
+        KeyIndex(BaseFile[] files, UnaryOperator<String> key) {
+            this.files = files;
+            this.key = key;
+            int bits = 64 - Long.numberOfLeadingZeros(Math.max(1, files.length - 1));
+            this.mask = (1L << bits) - 1;
+            this.entries = new long[files.length];
+            for (int i = 0; i < files.length; i++) {
+                entries[i] = hash(key.apply(files[i].path())) & ~mask | i;
+            }
+            Arrays.sort(entries);
+        }
+
+        /** Of the files whose key is {@code k}, the one closest to {@code size}, or null. */
+        BaseFile closest(String k, long size) {
+            long top = hash(k) & ~mask;
+            int at = Arrays.binarySearch(entries, top);
+            BaseFile best = null;
+            for (int i = at < 0 ? -at - 1 : at; i < entries.length && (entries[i] & ~mask) == top; i++) {
+                BaseFile c = files[(int) (entries[i] & mask)];
+                if ((best == null || Math.abs(c.size() - size) < Math.abs(best.size() - size))
+                        && key.apply(c.path()).equals(k)) {
+                    best = c;
+                }
+            }
+            return best;
+        }
+
+        /** FNV-1a over the UTF-16 units, then a finalizing mix so the high bits depend on every unit. */
+        static long hash(String s) {
+            long h = 0xcbf29ce484222325L;
+            for (int i = 0; i < s.length(); i++) {
+                h = (h ^ s.charAt(i)) * 0x100000001b3L;
+            }
+            h ^= h >>> 33;
+            h *= 0xff51afd7ed558ccdL;
+            return h ^ h >>> 33;
+        }
     }
 }

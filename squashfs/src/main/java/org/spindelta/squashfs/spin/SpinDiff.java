@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -186,9 +187,18 @@ public final class SpinDiff {
      * @param byPath per path: copied, diffed, recompressed, literal bytes
      */
     static List<Contributor> ranked(Map<String, long[]> byPath, int limit) {
+        return ranked(byPath, limit, 0, 0);
+    }
+
+    /**
+     * {@link #ranked(Map, int)}, with {@code copiedElsewhere} bytes of {@code copiedElsewherePaths} further
+     * paths that were only copied and so are not in {@code byPath}.
+     */
+    static List<Contributor> ranked(Map<String, long[]> byPath, int limit, long copiedElsewhere,
+            int copiedElsewherePaths) {
         List<Contributor> out = new ArrayList<>();
-        long[] copiedOnly = new long[4];
-        int copiedOnlyPaths = 0;
+        long[] copiedOnly = {copiedElsewhere, 0, 0, 0};
+        int copiedOnlyPaths = copiedElsewherePaths;
         for (Map.Entry<String, long[]> e : byPath.entrySet()) {
             long[] a = e.getValue();
             if (a[1] + a[2] + a[3] == 0) {
@@ -232,8 +242,13 @@ public final class SpinDiff {
         private final Map<Source, Boolean> sources = new LinkedHashMap<>();
         private final Map<String, Integer> samplesTaken = new HashMap<>();
         private final List<Sample> samples = new ArrayList<>();
-        /** Per path or structure: copied, diffed, recompressed, literal bytes (see {@link Contributor}). */
+        /**
+         * Per path or structure: copied, diffed, recompressed, literal bytes (see {@link Contributor}); files
+         * enter only when one of their chunks ships bytes, so the map stays small on a large image.
+         */
         private final Map<String, long[]> byPath = new HashMap<>();
+        /** Per target image, the chunks of files that were copied: attributed by {@link #contributors()}. */
+        private final BitSet[] copiedFileChunks;
         private boolean gapsReferenced;
         private OutputStream nw;
 
@@ -246,10 +261,13 @@ public final class SpinDiff {
             this.encoders = encoders;
             this.threads = threads;
             this.chooser = new ReferenceChooser(catalog.files());
+            this.copiedFileChunks = new BitSet[images.size()];
+            Arrays.setAll(copiedFileChunks, i -> new BitSet());
         }
 
         /** The decision for one target chunk, made on a pool thread. */
-        private record Decision(Chunk chunk, int image, Op op, byte[] shipped, int shippedLength, byte[] stored) {
+        private record Decision(Chunk chunk, int image, int index, Op op, byte[] shipped, int shippedLength,
+                byte[] stored) {
         }
 
         void run(FileChannel newChannel) throws IOException {
@@ -264,8 +282,10 @@ public final class SpinDiff {
                     pipeline.finish();
                     gap(pos, img.offset());
                     int image = i;
-                    for (Chunk c : img.map().chunks()) {
-                        pipeline.submit(() -> decide(codecs, image, img, c));
+                    List<Chunk> chunks = img.map().chunks();
+                    for (int k = 0; k < chunks.size(); k++) {
+                        int index = k;
+                        pipeline.submit(() -> decide(codecs, image, index, img, chunks.get(index)));
                     }
                     pipeline.finish();
                     pos = img.offset() + img.length();
@@ -275,16 +295,17 @@ public final class SpinDiff {
             nw.flush();
         }
 
-        private Decision decide(ThreadCodecs codecs, int image, ImageLocator.Found img, Chunk c) throws IOException {
+        private Decision decide(ThreadCodecs codecs, int image, int index, ImageLocator.Found img, Chunk c)
+                throws IOException {
             if (c.length() > SpinPlanCodec.MAX_BLOCK + 2) {
-                return new Decision(c, image, null, null, 0, null); // padding, odd ranges: copied from the target
+                return new Decision(c, image, index, null, null, 0, null); // padding, odd ranges: copied from the target
             }
             int n = (int) c.length();
             byte[] stored = new byte[n];
             ChannelInput.readFully(target, img.offset() + c.offset(), stored, 0, n, "SPIN");
             long at = catalog.find(ChunkKey.of(stored, 0, n, ChunkKey.digest()));
             if (at >= 0) {
-                return new Decision(c, image, new Op.Copy(at, n), null, 0, null);
+                return new Decision(c, image, index, new Op.Copy(at, n), null, 0, null);
             }
             boolean block = c.kind() == ChunkKind.DATA_BLOCK || c.kind() == ChunkKind.FRAGMENT_BLOCK;
             boolean metadata = c.kind().metadata();
@@ -300,11 +321,11 @@ public final class SpinDiff {
                 if (e == payload && Arrays.equals(again, 0, e, stored, skip, n)) {
                     CRC32 crc = new CRC32();
                     crc.update(stored, skip, payload);
-                    return new Decision(c, image, new Op.Recompress(image, metadata, d, payload, (int) crc.getValue()),
+                    return new Decision(c, image, index, new Op.Recompress(image, metadata, d, payload, (int) crc.getValue()),
                             decoded, d, stored);
                 }
             }
-            return new Decision(c, image, new Op.Literal(n), stored, n, null);
+            return new Decision(c, image, index, new Op.Literal(n), stored, n, null);
         }
 
         private void accept(Decision d) throws IOException {
@@ -313,7 +334,11 @@ public final class SpinDiff {
                 gap(img.offset() + d.chunk().offset(), img.offset() + d.chunk().end());
                 return;
             }
-            attribute(d.chunk(), d.op());
+            if (d.op() instanceof Op.Copy && !d.chunk().uses().isEmpty()) {
+                copiedFileChunks[d.image()].set(d.index());
+            } else {
+                attribute(d.chunk(), d.op());
+            }
             add(d.op());
             if (d.shipped() == null) {
                 return;
@@ -367,8 +392,40 @@ public final class SpinDiff {
             return bytes * to / whole - bytes * from / whole;
         }
 
+        /**
+         * The contributors, once every chunk is decided: a copied file chunk's bytes go, split as in
+         * {@link #attribute}, to those of its paths that ship bytes elsewhere; the rest are summed, with a
+         * count of their paths (each counted at its use that starts at file offset 0: a file whose first
+         * block is sparse, stored nowhere, adds its bytes but not its count).
+         */
         List<Contributor> contributors() {
-            return ranked(byPath, MAX_CONTRIBUTORS);
+            long elsewhere = 0;
+            int elsewherePaths = 0;
+            for (int i = 0; i < images.size(); i++) {
+                List<Chunk> chunks = images.get(i).map().chunks();
+                BitSet copied = copiedFileChunks[i];
+                for (int k = copied.nextSetBit(0); k >= 0; k = copied.nextSetBit(k + 1)) {
+                    Chunk c = chunks.get(k);
+                    long total = c.uses().stream().mapToLong(ChunkUse::length).sum();
+                    if (total == 0) {
+                        count("(" + c.kind().label() + ")", new Op.Copy(0, c.length()), 0, 1, 1);
+                        continue;
+                    }
+                    long before = 0;
+                    for (ChunkUse u : c.uses()) {
+                        long part = share(c.length(), before, before + u.length(), total);
+                        long[] a = byPath.get(u.path());
+                        if (a != null) {
+                            a[0] += part;
+                        } else {
+                            elsewhere += part;
+                            elsewherePaths += u.fileOffset() == 0 ? 1 : 0;
+                        }
+                        before += u.length();
+                    }
+                }
+            }
+            return ranked(byPath, MAX_CONTRIBUTORS, elsewhere, elsewherePaths);
         }
 
         /** Target bytes outside any chunk decision: shipped as they are, diffed against BASE's container. */
