@@ -36,4 +36,17 @@ class ContributorRankingTest {
         assertEquals(total[3], r.stream().mapToLong(Contributor::literal).sum());
         assertEquals(45, SpinDiff.ranked(byPath, 100).size() - 1, "under the limit every shipping path is listed");
     }
+
+    @Test
+    void pathsCopiedElsewhereJoinTheCopiedOnlyLine() {
+        Map<String, long[]> byPath = new HashMap<>();
+        byPath.put("shipping", new long[] {10, 20, 5, 0});
+        byPath.put("(inode table block)", new long[] {300, 0, 0, 0});
+        List<Contributor> r = SpinDiff.ranked(byPath, 10, 4000, 7);
+        assertEquals(2, r.size(), r.toString());
+        assertEquals("shipping", r.get(0).path());
+        assertEquals("(8 other paths and structures, copied whole)", r.get(1).path());
+        assertEquals(4300, r.get(1).copied(), "the structure's copied bytes and those counted elsewhere");
+        assertEquals(4310, r.stream().mapToLong(Contributor::copied).sum());
+    }
 }
