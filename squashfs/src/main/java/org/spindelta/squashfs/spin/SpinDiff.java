@@ -334,7 +334,7 @@ public final class SpinDiff {
                 gap(img.offset() + d.chunk().offset(), img.offset() + d.chunk().end());
                 return;
             }
-            if (d.op() instanceof Op.Copy && !d.chunk().uses().isEmpty()) {
+            if (d.op() instanceof Op.Copy && usedBytes(d.chunk()) > 0) {
                 copiedFileChunks[d.image()].set(d.index());
             } else {
                 attribute(d.chunk(), d.op());
@@ -362,7 +362,7 @@ public final class SpinDiff {
          */
         private void attribute(Chunk c, Op op) {
             List<ChunkUse> uses = c.uses();
-            long total = uses.stream().mapToLong(ChunkUse::length).sum();
+            long total = usedBytes(c);
             if (total == 0) {
                 count("(" + c.kind().label() + ")", op, 0, 1, 1);
                 return;
@@ -372,6 +372,11 @@ public final class SpinDiff {
                 count(u.path(), op, before, before + u.length(), total);
                 before += u.length();
             }
+        }
+
+        /** Decoded bytes of the chunk that files use: 0 for a structure, or a block no file takes bytes of. */
+        private static long usedBytes(Chunk c) {
+            return c.uses().stream().mapToLong(ChunkUse::length).sum();
         }
 
         /** Adds the op's bytes in {@code [from, to)} of {@code whole} to {@code path}. */
@@ -406,11 +411,7 @@ public final class SpinDiff {
                 BitSet copied = copiedFileChunks[i];
                 for (int k = copied.nextSetBit(0); k >= 0; k = copied.nextSetBit(k + 1)) {
                     Chunk c = chunks.get(k);
-                    long total = c.uses().stream().mapToLong(ChunkUse::length).sum();
-                    if (total == 0) {
-                        count("(" + c.kind().label() + ")", new Op.Copy(0, c.length()), 0, 1, 1);
-                        continue;
-                    }
+                    long total = usedBytes(c); // > 0: accept() attributed the others at once
                     long before = 0;
                     for (ChunkUse u : c.uses()) {
                         long part = share(c.length(), before, before + u.length(), total);
