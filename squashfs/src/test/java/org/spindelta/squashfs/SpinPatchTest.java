@@ -25,6 +25,7 @@ import org.spindelta.core.Progress;
 import org.spindelta.core.SpindeltaException;
 import org.spindelta.core.UnsupportedFormatException;
 import org.spindelta.core.VerificationException;
+import org.spindelta.squashfs.read.SquashfsImage;
 import org.spindelta.squashfs.spin.Contributor;
 import org.spindelta.squashfs.spin.ImageInfo;
 import org.spindelta.squashfs.spin.Op;
@@ -327,6 +328,49 @@ class SpinPatchTest {
         }
         try (Stream<Path> s = Files.list(dir)) {
             assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".spindelta-")), "temp files left");
+        }
+    }
+
+    /**
+     * BASE holds the same compressed block many times (600 files that start with the same 128 KiB), in
+     * batches hashed on different threads: the copy of that block in the target refers to its first
+     * occurrence in BASE, and the patch is the same bytes whatever the number of threads.
+     */
+    @Test
+    void duplicateBaseBlocksAreReferencedByTheirFirstCopyOnAnyThreadCount() throws Exception {
+        byte[] shared = SyntheticImage.text(128 * 1024, 21);
+        Path tree = Files.createDirectories(dir.resolve("dups-base"));
+        for (int i = 0; i < 600; i++) {
+            byte[] f = java.util.Arrays.copyOf(shared, shared.length + 128 * 1024);
+            System.arraycopy(random(128 * 1024, 1000 + i), 0, f, shared.length, 128 * 1024);
+            Files.write(tree.resolve(String.format("f%03d", i)), f);
+        }
+        Path target = Files.createDirectories(dir.resolve("dups-spin"));
+        byte[] only = java.util.Arrays.copyOf(shared, shared.length + 4096);
+        System.arraycopy(random(4096, 7), 0, only, shared.length, 4096);
+        Files.write(target.resolve("g"), only);
+        Path base = image(tree, "dups-base", "gzip");
+        Path spin = image(target, "dups-spin", "gzip");
+
+        long first = Long.MAX_VALUE;
+        try (SquashfsImage image = SquashfsImage.open(base)) {
+            for (org.spindelta.squashfs.chunk.Chunk c : org.spindelta.squashfs.chunk.ChunkMap.build(image).chunks()) {
+                if (c.uses().stream().anyMatch(u -> u.fileOffset() == 0 && u.length() == shared.length)) {
+                    first = Math.min(first, c.offset()); // every file's first block: the same stored bytes
+                }
+            }
+        }
+        SpinPlan plan1 = null;
+        for (int threads : new int[] {1, 2, 4}) {
+            SpinPlan plan = roundTrip(base, spin, SystemRecompressors.INSTANCE, threads);
+            Op.Copy copy = plan.ops().stream().filter(o -> o instanceof Op.Copy).map(o -> (Op.Copy) o)
+                    .filter(o -> o.length() > 1024).findFirst().orElseThrow(() -> new AssertionError(plan.explain()));
+            assertEquals(first, copy.baseOffset(), "the first of BASE's identical blocks, on " + threads + " threads");
+            if (plan1 == null) {
+                plan1 = plan;
+            } else {
+                assertEquals(plan1, plan, "the same plan on " + threads + " threads as on 1");
+            }
         }
     }
 }

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.spindelta.core.ChannelInput;
 import org.spindelta.squashfs.chunk.Chunk;
 import org.spindelta.squashfs.chunk.ChunkKind;
@@ -37,7 +36,7 @@ final class BaseCatalog {
     }
 
     static BaseCatalog build(FileChannel base, List<ImageLocator.Found> images, int threads) throws IOException {
-        Map<ChunkKey, Long> chunks = new ConcurrentHashMap<>();
+        Map<ChunkKey, Long> chunks = new HashMap<>(); // filled in order on this thread; read-only after
         Map<String, ReferenceChooser.BaseFile> files = new HashMap<>();
         Map<ChunkKind, List<Source>> tables = new EnumMap<>(ChunkKind.class);
         List<Source> gaps = new ArrayList<>();
@@ -59,8 +58,10 @@ final class BaseCatalog {
                 }
             }
             for (Map.Entry<String, List<Source>> e : blocksByPath.entrySet()) {
+                // an exact-size copy: most files have one or two blocks, and a grown ArrayList's spare slots
+                // (10 at its first add) were ~60 bytes a file, kept through planning
                 files.putIfAbsent(e.getKey(), new ReferenceChooser.BaseFile(e.getKey(), sizeByPath.get(e.getKey()),
-                        e.getValue()));
+                        List.copyOf(e.getValue())));
             }
             hashChunks(base, img, chunks, threads);
         }
@@ -90,17 +91,25 @@ final class BaseCatalog {
         return new Source.BaseBytes(at + header, c.length() - header);
     }
 
+    /**
+     * Hashes the image's chunks on the pool and records them in image order, so that of two chunks with the
+     * same bytes the first is the one found, whatever the threads' timing (a patch is the same on every run).
+     */
     private static void hashChunks(FileChannel base, ImageLocator.Found img, Map<ChunkKey, Long> out, int threads)
             throws IOException {
         List<Chunk> list = img.map().chunks();
         int batch = 256;
-        try (OrderedPipeline<Void> pipeline = new OrderedPipeline<>("hash-base", threads, threads * 2, r -> { })) {
+        try (OrderedPipeline<Hashed> pipeline = new OrderedPipeline<>("hash-base", threads, threads * 2,
+                h -> h.addTo(out))) {
             for (int from = 0; from < list.size(); from += batch) {
                 List<Chunk> part = list.subList(from, Math.min(list.size(), from + batch));
                 pipeline.submit(() -> {
                     MessageDigest md = ChunkKey.digest();
+                    ChunkKey[] keys = new ChunkKey[part.size()];
+                    long[] at = new long[part.size()];
                     byte[] buf = new byte[0];
-                    for (Chunk c : part) {
+                    for (int k = 0; k < keys.length; k++) {
+                        Chunk c = part.get(k);
                         if (c.length() > SpinPlanCodec.MAX_BLOCK + 2) {
                             continue; // padding and other large raw ranges are not blocks
                         }
@@ -109,12 +118,24 @@ final class BaseCatalog {
                             buf = new byte[n];
                         }
                         ChannelInput.readFully(base, img.offset() + c.offset(), buf, 0, n, "BASE");
-                        out.putIfAbsent(ChunkKey.of(buf, 0, n, md), img.offset() + c.offset());
+                        keys[k] = ChunkKey.of(buf, 0, n, md);
+                        at[k] = img.offset() + c.offset();
                     }
-                    return null;
+                    return new Hashed(keys, at);
                 });
             }
             pipeline.finish();
+        }
+    }
+
+    /** A batch of chunks' keys and offsets in BASE; a null key is a range that is not a block. */
+    private record Hashed(ChunkKey[] keys, long[] at) {
+        void addTo(Map<ChunkKey, Long> out) {
+            for (int k = 0; k < keys.length; k++) {
+                if (keys[k] != null) {
+                    out.putIfAbsent(keys[k], at[k]);
+                }
+            }
         }
     }
 
