@@ -194,7 +194,11 @@ step() {
     [ "$output" = - ] || OUT_BYTES=$(du -sb --apparent-size "$output" | cut -f1)
   else
     RESULT=$(why); OUT_BYTES=
-    if grep -qiE 'memory|alloc' "$LOG"; then RESULT="$RESULT: $(grep -iE -m1 'memory|alloc' "$LOG" | tr -d '",' | cut -c1-80)"; fi
+    if grep -qiE 'memory|alloc' "$LOG"; then RESULT="$RESULT: $(grep -iE -m1 'memory|alloc' "$LOG" | tr -d '",' | cut -c1-80)"
+    elif [ "$RC" != 124 ] && [ "$RC" != 137 ] && grep -q . "$LOG"; then
+      # the tool's own last words say why (zstd 1.5.4 on a 4.4 GB pair: "Can't handle files larger than 2 GB")
+      RESULT="$RESULT: $(grep . "$LOG" | tail -n 1 | tr -d '",' | sed 's/^ *//' | cut -c1-80)"
+    fi
     [ "$kind" = ours ] && failures=$((failures + 1))
     progress "    $RESULT: $(tail -n 2 "$LOG" | tr '\n' ' ' | cut -c1-200)"
   fi

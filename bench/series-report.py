@@ -2,7 +2,8 @@
 """Report of a large-image series run (bench/series-bench.sh).
 
 usage: series-report.py RESULTS_DIR | series-report.py --merge OUT_DIR RESULTS_DIR...
-(--merge first joins the rows of several runs, e.g. one a point, into OUT_DIR)
+(--merge first joins the rows of several runs, e.g. one a point, into OUT_DIR; a later run's row replaces
+an earlier run's row of the same size and command)
 
 Reads RESULTS_DIR/series.csv and writes series.md (host, the table, the targets), series.json (the rows,
 the targets), and with matplotlib time.svg/.png, rss.svg/.png, patch.svg/.png: one labelled line per
@@ -59,16 +60,27 @@ def linear_check(pts):
 
 
 def merge(out, ins):
-    """Writes OUT/series.csv (and point-seconds.csv) from the runs INS, e.g. points run one at a time."""
+    """Writes OUT/series.csv (and point-seconds.csv) from the runs INS, e.g. points run one at a time.
+
+    A row of a later run replaces the row of an earlier one for the same size and command (a step rerun,
+    e.g. after a fix, supersedes its first measurement), keeping the earlier row's place in the table."""
     os.makedirs(out, exist_ok=True)
-    heads, body, secs = [], [], []
+    heads, secs = [], []
+    body = {}  # (size, label) -> line, in order of first appearance
     for i in ins:
         with open(os.path.join(i, "series.csv")) as f:
             lines = f.readlines()
         heads += [f"# from {os.path.basename(i.rstrip('/'))}: {l[2:]}" for l in lines if l.startswith("# ")]
         rows = [l for l in lines if not l.startswith("#")]
         col = rows[0]
-        body += rows[1:]
+        names = next(csv.reader([col]))
+        for line in rows[1:]:
+            r = dict(zip(names, next(csv.reader([line]))))
+            key = (r.get("size_gb"), r.get("label"))
+            if key in body:
+                heads.append(f"# {os.path.basename(i.rstrip('/'))} replaces the {key[0]} GB row of {key[1]}\n")
+            body[key] = line
+    body = list(body.values())
         ps = os.path.join(i, "point-seconds.csv")
         if os.path.exists(ps):
             with open(ps) as f:
