@@ -80,11 +80,11 @@ def merge(out, ins):
             if key in body:
                 heads.append(f"# {os.path.basename(i.rstrip('/'))} replaces the {key[0]} GB row of {key[1]}\n")
             body[key] = line
-    body = list(body.values())
         ps = os.path.join(i, "point-seconds.csv")
         if os.path.exists(ps):
             with open(ps) as f:
                 secs += f.readlines()
+    body = list(body.values())
     with open(os.path.join(out, "series.csv"), "w") as f:
         f.writelines(heads + [col] + body)
     if secs:
