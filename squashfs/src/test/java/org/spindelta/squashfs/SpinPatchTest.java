@@ -334,7 +334,8 @@ class SpinPatchTest {
     /**
      * BASE holds the same compressed block many times (600 files that start with the same 128 KiB), in
      * batches hashed on different threads: the copy of that block in the target refers to its first
-     * occurrence in BASE, and the patch is the same bytes whatever the number of threads.
+     * occurrence in BASE, and the plan is the same whatever the number of threads (the patch bytes are not
+     * compared: on one thread the content is compressed by xz-java, on several by liblzma).
      */
     @Test
     void duplicateBaseBlocksAreReferencedByTheirFirstCopyOnAnyThreadCount() throws Exception {
