@@ -1,5 +1,7 @@
 package org.spindelta.bsdiff.generate;
 
+import java.util.Arrays;
+
 /**
  * bsdiff 4.3's scan (bsdiff.c, main loop) over one window of NEW against a {@link MatchIndex}:
  * find an exact match that beats the current alignment by more than 8 bytes, extend the previous
@@ -82,18 +84,19 @@ final class BsdiffScan {
                         located = true;
                     }
                 }
-                for (; scsc < scan + len; scsc++) {
-                    long o = scsc + lastoffset;
-                    if (o >= 0 && o < oldSize && old[(int) o] == nw[scsc]) {
-                        oldscore++;
+                if (scsc < scan + len) {
+                    // bytes of the current alignment that agree over the match; only where OLD has them
+                    long from = Math.max(scsc, -lastoffset);
+                    long to = Math.min(scan + len, oldSize - lastoffset);
+                    if (from < to) {
+                        oldscore += countEqual(nw, (int) from, old, (int) (from + lastoffset), (int) (to - from));
                     }
+                    scsc = scan + len;
                 }
                 if (((len == oldscore && len != 0) || len > oldscore + MIN_GAIN) && (len >= minMatch
                         || len == oldscore)) {
-                    if (!located) {
-                        index.search(nw, scan, newEnd, posOut); // same length; only now is the position needed
-                        pos = posOut[0];
-                    }
+                    // An unlocated length is below 4 (quickLength), too short to beat the alignment by
+                    // MIN_GAIN, so here len == oldscore: the alignment is kept and pos is not read.
                     break;
                 }
                 if (len >= STUCK_LENGTH) {
@@ -111,14 +114,20 @@ final class BsdiffScan {
 
             if (len != oldscore || scan == newEnd) {
                 // forward extension of the previous alignment
+                // bsdiff.c steps byte by byte keeping the best 2·matches − length; that score falls at every
+                // mismatch and rises through a run of equal bytes, so only ends of runs can be best
                 long s = 0;
                 long sf = 0;
                 int lenf = 0;
-                for (int i = 0; lastscan + i < scan && lastpos + i < oldSize; ) {
-                    if (old[lastpos + i] == nw[lastscan + i]) {
-                        s++;
+                int limit = Math.min(scan - lastscan, oldSize - lastpos);
+                for (int i = 0; i < limit; ) {
+                    if (old[lastpos + i] != nw[lastscan + i]) {
+                        i++;
+                        continue;
                     }
-                    i++;
+                    int run = equalRun(old, lastpos + i, nw, lastscan + i, limit - i);
+                    s += run;
+                    i += run;
                     if (s * 2 - i > sf * 2 - lenf) {
                         sf = s;
                         lenf = i;
@@ -166,6 +175,27 @@ final class BsdiffScan {
                 lastoffset = (long) pos - scan;
             }
         }
+    }
+
+    /** How many of a[aFrom..+n) equal b[bFrom..+n), position by position; equal runs are skipped vectorized. */
+    static int countEqual(byte[] a, int aFrom, byte[] b, int bFrom, int n) {
+        int count = 0;
+        for (int i = 0; i < n; ) {
+            if (a[aFrom + i] != b[bFrom + i]) {
+                i++;
+                continue;
+            }
+            int run = equalRun(a, aFrom + i, b, bFrom + i, n - i);
+            count += run;
+            i += run + 1; // the byte after the run differs (or is past n)
+        }
+        return count;
+    }
+
+    /** Length of the equal prefix of a[aFrom..+n) and b[bFrom..+n). */
+    private static int equalRun(byte[] a, int aFrom, byte[] b, int bFrom, int n) {
+        int m = Arrays.mismatch(a, aFrom, aFrom + n, b, bFrom, bFrom + n);
+        return m < 0 ? n : m;
     }
 
     /** Records new[lastscan..+lenf) as a diff against region[lastpos..], then {@code extra} literal bytes. */
