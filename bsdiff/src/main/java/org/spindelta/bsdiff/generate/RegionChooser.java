@@ -70,7 +70,9 @@ final class RegionChooser {
                 runs.add(cur);
             }
             cur.extend(hitNew[i], d);
-            if (piece == null || piece[2] != d || hitNew[i] - piece[1] > DIAGONAL_DRIFT) {
+            // one alignment per stretch of hits on one diagonal, however far apart: anchors are sparse on
+            // large OLDs (every 2 KiB at 4 GiB), and ExactSegments verifies every byte between them anyway
+            if (piece == null || piece[2] != d) {
                 piece = new long[] {hitNew[i], hitNew[i] + GearHash.SPAN, d};
                 pieces.add(piece);
             } else {
