@@ -53,6 +53,14 @@ final class SplicedBzip2 extends OutputStream {
     private int encoded;
     private int runByte = -1;
     private int runLength;
+    /** OR of the chunk's bytes: zero for a chunk of zeros. */
+    private int chunkBits;
+    /**
+     * The block of a full chunk of zeros, compressed once. A diff block is mostly zeros, bytes of NEW
+     * equal to OLD: 876 of the 984 chunks of a 4.4 GB spin pair's, and compressing them again and
+     * again was two thirds of the diff's CPU time.
+     */
+    private Future<byte[]> zeroChunk;
     private int combinedCrc;
     private long bitBuffer;
     private int bitCount;
@@ -94,6 +102,7 @@ final class SplicedBzip2 extends OutputStream {
                 runLength = 1;
                 encoded++;
             }
+            chunkBits |= v;
             chunk[fill++] = (byte) v;
         }
     }
@@ -101,15 +110,25 @@ final class SplicedBzip2 extends OutputStream {
     private void submit() throws IOException {
         final byte[] data = chunk;
         final int length = fill;
-        pending.add(pool.submit(() -> {
-            try {
-                return compressOne(data, length);
-            } finally {
-                freeChunks.add(data);
+        boolean zeros = chunkBits == 0 && length == MAX_CHUNK;
+        if (zeros && zeroChunk != null) {
+            pending.add(zeroChunk); // the same bytes make the same block; this chunk's buffer is free at once
+        } else {
+            Future<byte[]> block = pool.submit(() -> {
+                try {
+                    return compressOne(data, length);
+                } finally {
+                    freeChunks.add(data);
+                }
+            });
+            pending.add(block);
+            if (zeros) {
+                zeroChunk = block;
             }
-        }));
-        byte[] reuse = freeChunks.poll();
-        chunk = reuse != null ? reuse : new byte[MAX_CHUNK];
+            byte[] reuse = freeChunks.poll();
+            chunk = reuse != null ? reuse : new byte[MAX_CHUNK];
+        }
+        chunkBits = 0;
         fill = 0;
         encoded = 0;
         runByte = -1;
