@@ -125,6 +125,45 @@ class RoundTripTest {
         }
     }
 
+    /**
+     * A windowed diff of a 14 MiB pair, OLD longer than several of the coarse index's read chunks and
+     * NEW equal to it over stretches longer than a bzip2 chunk (so the diff block holds full chunks of
+     * zeros, compressed once and spliced again): the patch is the same bytes on 1, 2 and 3 threads,
+     * and Debian's bspatch rebuilds NEW from it.
+     */
+    @Test
+    void windowedPatchBytesDoNotDependOnTheThreadCount() throws Exception {
+        byte[] old = TestData.textLike(14 << 20, 41);
+        byte[] nw = old.clone();
+        for (int at : new int[] {1 << 20, (13 << 20) + 5}) {
+            for (int i = 0; i < 300; i++) {
+                nw[at + i * 7] ^= 0x5A; // scattered edits: diff bytes that are not zero
+            }
+        }
+        byte[] inserted = TestData.random(70_000, 42);
+        byte[] shifted = new byte[nw.length + inserted.length];
+        int cut = 11 << 20; // NEW equals OLD from ~1 MiB to here: two full 4 MiB chunks of zero diff bytes
+        System.arraycopy(nw, 0, shifted, 0, cut);
+        System.arraycopy(inserted, 0, shifted, cut, inserted.length);
+        System.arraycopy(nw, cut, shifted, cut + inserted.length, nw.length - cut);
+        byte[] first = null;
+        for (int t : new int[] {1, 2, 3}) {
+            DiffSummary s = diffAndApply(old, shifted,
+                    DiffOptions.defaults().withThreads(t).withMemory(640L << 20).withMaxWindow(2 << 20));
+            assertFalse(s.memoryPlan().whole(), "windowed: " + s);
+            byte[] patch = Files.readAllBytes(dir.resolve("patch"));
+            if (first == null) {
+                first = patch;
+                Path debian = dir.resolve("debian-result");
+                Peers.run(dir, Peers.require("bspatch").toString(), dir.resolve("old").toString(), debian.toString(),
+                        dir.resolve("patch").toString());
+                assertEquals(-1L, Files.mismatch(dir.resolve("new"), debian), "Debian bspatch's result differs");
+            } else {
+                assertArrayEquals(first, patch, "patch made on " + t + " threads differs from 1 thread's");
+            }
+        }
+    }
+
     private DiffSummary diffAndApply(byte[] old, byte[] nw, DiffOptions options) throws IOException {
         Path o = dir.resolve("old");
         Path n = dir.resolve("new");

@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -120,6 +121,9 @@ public final class BsDiff {
         /** Waits until everything {@link #prepare} started has finished (NEW fully read and hashed). */
         void awaitPrepared() throws IOException {}
 
+        /** Stops what {@link #prepare} started, when the run fails. */
+        void abandon() {}
+
         /** Diffs one window on a pool thread. */
         abstract WindowResult diffWindow(WindowPlan plan) throws IOException;
 
@@ -165,6 +169,9 @@ public final class BsDiff {
                 while (!writing.isEmpty()) {
                     awaitWrite(writing.poll());
                 }
+            } catch (IOException | RuntimeException | Error e) {
+                abandon();
+                throw e;
             } finally {
                 pool.shutdownNow();
             }
@@ -237,24 +244,39 @@ public final class BsDiff {
             super(old, nw, oldSize, newSize, mp, options, writer, progress);
             buffers = new ArrayBlockingQueue<>(options.threads());
             resultBuffers = new ArrayBlockingQueue<>(MemoryPlan.resultBuffers(options.threads()));
+            planned = new ArrayBlockingQueue<>(MemoryPlan.resultBuffers(options.threads()));
         }
 
-        /** Plans in the making: filled by the planner thread, in order; a failure is passed on. */
-        private final BlockingQueue<Object> planned = new java.util.concurrent.LinkedBlockingQueue<>();
+        /**
+         * Plans in the making: filled by the planner thread, in order; a failure is passed on. Bounded, so
+         * the planner reads NEW only a few windows ahead of the workers, which then find those bytes still
+         * in the page cache (4.4 GB images: with the planner free to run ahead, its pass over NEW pushed out
+         * the OLD and NEW pages the workers needed next, and they were read from disk again).
+         */
+        private final BlockingQueue<Object> planned;
         private Thread planner;
 
         @Override
         int prepare(MessageDigest oldSha, MessageDigest newSha) throws IOException {
             progress.start("index old", oldSize);
-            OldIndex index = OldIndex.build(old, oldSize, mp.spacingBits(), oldSha, progress);
+            OldIndex index = OldIndex.build(old, oldSize, mp.spacingBits(), oldSha, options.threads(), progress);
             int n = WindowPlanner.windowCount(newSize, mp.window());
             // the planner reads NEW while workers diff the windows already planned; progress shows windows done
             planner = new Thread(() -> {
+                Object failure;
                 try {
                     WindowPlanner.plan(nw, newSize, oldSize, index, mp.window(), mp.region(), newSha, Progress.NONE,
-                            planned::add);
+                            this::put);
+                    return;
+                } catch (CancellationException abandoned) {
+                    return;
                 } catch (IOException | RuntimeException e) {
-                    planned.add(e);
+                    failure = e;
+                }
+                try {
+                    planned.put(failure);
+                } catch (InterruptedException abandoned) {
+                    // nobody waits for plans any more
                 }
             }, "bsdiff-plan");
             planner.setDaemon(true);
@@ -267,6 +289,22 @@ public final class BsDiff {
                 resultBuffers.add(new byte[(int) mp.window()]);
             }
             return n;
+        }
+
+        /** Hands the workers a plan, waiting for room; throws CancellationException when the diff was abandoned. */
+        private void put(WindowPlan plan) {
+            try {
+                planned.put(plan);
+            } catch (InterruptedException e) {
+                throw new CancellationException("diff abandoned");
+            }
+        }
+
+        @Override
+        void abandon() {
+            if (planner != null) {
+                planner.interrupt(); // it may wait on a full queue nobody reads any more
+            }
         }
 
         @Override
