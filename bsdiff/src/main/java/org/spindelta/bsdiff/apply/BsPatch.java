@@ -110,18 +110,34 @@ public final class BsPatch {
             checkOld(old, trailer.oldSize(), trailer.oldSha256(), progress);
         }
 
+        long[] blocks = {ctrlStart, diffStart, extraStart, patchSize};
+        byte[] newSha = trailer == null ? null : trailer.newSha256();
+        try {
+            return applyBsdiff40Blocks(old, patch, blocks, newSize, true, newSha, out, progress);
+        } catch (BlockwiseBzip2.Fallback e) {
+            // a chance block magic inside coded bits, or damage: the sequential decoder has the last word
+            return applyBsdiff40Blocks(old, patch, blocks, newSize, false, newSha, out, progress);
+        }
+    }
+
+    /**
+     * Writes NEW from the three blocks (starts and end in {@code blocks}). The diff block is decoded
+     * {@link BlockwiseBzip2 block by block} if {@code blockwise}, which may throw its Fallback.
+     */
+    private static ApplyResult applyBsdiff40Blocks(FileChannel old, FileChannel patch, long[] blocks, long newSize,
+            boolean blockwise, byte[] newSha, StagedOutput out, Progress progress) throws IOException {
         progress.start("apply", newSize);
         NewSink sink = new NewSink(out.channel(), 0, progress, true);
-        try (InputStream ctrl = bzip2(patch, ctrlStart, diffStart, "control block");
-                InputStream diff = new ReadAheadStream(bzip2(patch, diffStart, extraStart, "diff block"),
-                        "bzip2-diff");
-                InputStream extra = new ReadAheadStream(bzip2(patch, extraStart, patchSize, "extra block"),
+        try (InputStream ctrl = bzip2(patch, blocks[0], blocks[1], "control block");
+                InputStream diff = new ReadAheadStream(blockwise ? blockwise(patch, blocks[1], blocks[2], "diff block")
+                        : bzip2(patch, blocks[1], blocks[2], "diff block"), "bzip2-diff");
+                InputStream extra = new ReadAheadStream(bzip2(patch, blocks[2], blocks[3], "extra block"),
                         "bzip2-extra")) {
             applyControls(ctrl, "control block", diff, "diff block", extra, "extra block",
-                    new OldReader(old, oldSize), sink, newSize);
+                    new OldReader(old, old.size()), sink, newSize);
         }
         sink.flush();
-        return finish(PatchFormat.BSDIFF40, sink, newSize, trailer == null ? null : trailer.newSha256());
+        return finish(PatchFormat.BSDIFF40, sink, newSize, newSha);
     }
 
     /** Reads all control entries, checking each, and returns the trailer after the last (or null). */
@@ -203,6 +219,13 @@ public final class BsPatch {
         InputStream raw = new BufferedInputStream(new ChannelInput(patch, start, end), STREAM_BUFFER);
         // decompressConcatenated=false: bsdiff 4.3 reads exactly one bzip2 stream per block (BZ2_bzRead)
         return DecodedStream.open(() -> new BZip2CompressorInputStream(raw, false), what);
+    }
+
+    private static InputStream blockwise(FileChannel patch, long start, long end, String what) throws IOException {
+        if (start >= end) {
+            throw new CorruptInputException(what + " is empty: the patch is truncated");
+        }
+        return new BlockwiseBzip2(new BufferedInputStream(new ChannelInput(patch, start, end), STREAM_BUFFER));
     }
 
     /** Hashes OLD and compares with what the patch recorded, before anything is written. */
