@@ -1,5 +1,11 @@
 package org.spindelta.bsdiff.apply;
 
+import static org.spindelta.bsdiff.format.Bzip2Framing.BLOCK_MAGIC;
+import static org.spindelta.bsdiff.format.Bzip2Framing.CRC_BITS;
+import static org.spindelta.bsdiff.format.Bzip2Framing.END_MAGIC;
+import static org.spindelta.bsdiff.format.Bzip2Framing.HEADER_BITS;
+import static org.spindelta.bsdiff.format.Bzip2Framing.MAGIC_BITS;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,12 +30,7 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
  * decodes the stream again from its start, sequentially, which gives real damage its usual message.
  */
 final class BlockwiseBzip2 extends InputStream {
-    static final long BLOCK_MAGIC = 0x314159265359L;
-    static final long END_MAGIC = 0x177245385090L;
-    private static final long MAGIC_MASK = (1L << 48) - 1;
-    private static final int MAGIC_BITS = 48;
-    private static final int CRC_BITS = 32;
-    private static final int HEADER_BITS = 32;
+    private static final long MAGIC_MASK = (1L << MAGIC_BITS) - 1;
     /**
      * Coded bytes of one block at most: a level-9 block holds 900,000 symbols of at most 20 bits plus
      * its tables (about 2.3 MB); anything longer is not a block this decoder takes on.
@@ -57,6 +58,7 @@ final class BlockwiseBzip2 extends InputStream {
     private long blockStartBit = -1;
     private boolean streamEnded;
     private int combinedCrc;
+    private int storedCrc;
 
     // the block being read: its decoder, or zeros to hand out
     private InputStream current;
@@ -152,8 +154,6 @@ final class BlockwiseBzip2 extends InputStream {
         return true;
     }
 
-    private int storedCrc;
-
     /** Scans to the end of the next block and makes it current; false at the end of the stream. */
     private boolean nextBlock() throws IOException {
         if (level == 0) {
@@ -222,7 +222,7 @@ final class BlockwiseBzip2 extends InputStream {
     }
 
     /** Block bits [from, to) become current: zeros if they are the last zero block's bits, else a decoder. */
-    private void startBlock(long from, long to) {
+    private void startBlock(long from, long to) throws Fallback {
         long bitLength = to - from;
         byte[] bits = new byte[(int) ((bitLength + 7) >>> 3)];
         copyBits(raw, from - rawStartBit, bits, bitLength);
@@ -246,8 +246,8 @@ final class BlockwiseBzip2 extends InputStream {
         currentLength = 0;
     }
 
-    /** A single-block stream of the block's bits, decoded lazily (the decoder reads its header when made). */
-    private InputStream decoder(byte[] bits, long bitLength, int blockCrc) {
+    /** A decoder of the block's bits wrapped as a single-block stream (it reads the block header when made). */
+    private InputStream decoder(byte[] bits, long bitLength, int blockCrc) throws Fallback {
         long total = HEADER_BITS + bitLength + MAGIC_BITS + CRC_BITS;
         byte[] stream = new byte[(int) ((total + 7) >>> 3)];
         stream[0] = 'B';
@@ -262,24 +262,11 @@ final class BlockwiseBzip2 extends InputStream {
         for (int i = CRC_BITS - 1; i >= 0; i--, at++) {
             setBit(stream, at, (blockCrc >>> i) & 1);
         }
-        return new InputStream() {
-            private InputStream d;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xFF;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (d == null) {
-                    d = new BZip2CompressorInputStream(new ByteArrayInputStream(stream), false);
-                }
-                return d.read(b, off, len);
-            }
-        };
+        try {
+            return new BZip2CompressorInputStream(new ByteArrayInputStream(stream), false);
+        } catch (IOException e) {
+            throw new Fallback("block does not decode: " + e.getMessage());
+        }
     }
 
     private static void setBit(byte[] b, long at, int bit) {

@@ -1,5 +1,11 @@
 package org.spindelta.bsdiff.generate;
 
+import static org.spindelta.bsdiff.format.Bzip2Framing.BLOCK_MAGIC;
+import static org.spindelta.bsdiff.format.Bzip2Framing.CRC_BITS;
+import static org.spindelta.bsdiff.format.Bzip2Framing.END_MAGIC;
+import static org.spindelta.bsdiff.format.Bzip2Framing.HEADER_BITS;
+import static org.spindelta.bsdiff.format.Bzip2Framing.MAGIC_BITS;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,9 +43,6 @@ final class SplicedBzip2 extends OutputStream {
     static final long BYTES_PER_CHUNK = 2L * MAX_CHUNK + (8L << 20);
     /** bzip2 runs are at most this long before the first stage starts a new one. */
     private static final int MAX_RUN = 255;
-    private static final long BLOCK_MAGIC = 0x314159265359L;
-    private static final long END_MAGIC = 0x177245385090L;
-    private static final int HEADER_BITS = 32; // "BZh9"
 
     private final OutputStream sink;
     private final ExecutorService pool;
@@ -163,14 +166,14 @@ final class SplicedBzip2 extends OutputStream {
     /** Appends the one block of a single-block stream. */
     private void splice(byte[] stream) throws IOException {
         long totalBits = 8L * stream.length;
-        int blockCrc = (int) bits(stream, HEADER_BITS + 48, 32);
-        if (bits(stream, HEADER_BITS, 48) != BLOCK_MAGIC) {
+        int blockCrc = (int) bits(stream, HEADER_BITS + MAGIC_BITS, CRC_BITS);
+        if (bits(stream, HEADER_BITS, MAGIC_BITS) != BLOCK_MAGIC) {
             throw new IllegalStateException("bzip2 chunk does not start with a block");
         }
         long end = -1;
         for (int pad = 0; pad < 8 && end < 0; pad++) {
-            long at = totalBits - pad - 80;
-            if (bits(stream, at, 48) == END_MAGIC && (int) bits(stream, at + 48, 32) == blockCrc) {
+            long at = totalBits - pad - MAGIC_BITS - CRC_BITS;
+            if (bits(stream, at, MAGIC_BITS) == END_MAGIC && (int) bits(stream, at + MAGIC_BITS, CRC_BITS) == blockCrc) {
                 end = at;
             }
         }
