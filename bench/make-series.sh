@@ -16,7 +16,8 @@
 #   LOC_PKGS     localization packages of loc             (default "task-french hunspell-fr manpages-fr")
 #   SIZES        image sizes of the series, GB (10^9 B)   (default "0.1 0.5 1 2 4")
 #   SPIN         the spin of the series' pairs: loc|upd   (default upd)
-#   COMP_SIZE    the size point that also gets xz and zstd images (default 0.5)
+#   COMP_SIZES   the size points that also get xz and zstd images (default "0.5 1"; COMP_SIZE, one point, is
+#                still read; "none" for gzip only)
 #   ISO_OF       which images of each point get an ISO    (default "base"; "base spin" for both)
 #   SUITE        Debian suite                             (default bookworm)
 #   EXTRA_PKGS   packages of the grown trees of the largest points (default: the games below)
@@ -56,7 +57,7 @@
 # budget is the whole desktop tree plus EXTRA_RATIO bytes of tree per missing byte of image.
 #
 # Images: <v>.gzip.sqfs for base and SPIN at every point (block size 128K, mksquashfs defaults), and
-# <v>.xz.sqfs, <v>.zstd.sqfs at COMP_SIZE. ISOs: <v>.gzip.iso, an ISO 9660 (Rock Ridge, Joliet) made by
+# <v>.xz.sqfs, <v>.zstd.sqfs at COMP_SIZES. ISOs: <v>.gzip.iso, an ISO 9660 (Rock Ridge, Joliet) made by
 # xorriso holding the image as live/filesystem.squashfs; iso-<v>/ beside it is that ISO's file tree (a hard
 # link to the image), the parts directory of jigdo.
 set -euo pipefail
@@ -68,7 +69,7 @@ DESKTOP_PKGS=${DESKTOP_PKGS:-"task-gnome-desktop task-kde-desktop libreoffice"}
 LOC_PKGS=${LOC_PKGS:-"task-french hunspell-fr manpages-fr"}
 SIZES=${SIZES:-"0.1 0.5 1 2 4"}
 SPIN=${SPIN:-upd}
-COMP_SIZE=${COMP_SIZE:-0.5}
+COMP_SIZES=${COMP_SIZES:-${COMP_SIZE:-"0.5 1"}}
 ISO_OF=${ISO_OF:-base}
 SUITE=${SUITE:-bookworm}
 EXTRA_PKGS=${EXTRA_PKGS:-"0ad flightgear supertuxkart redeclipse widelands megaglest hedgewars warzone2100"}
@@ -277,7 +278,7 @@ make_images() {
     select_point "$s"   # here, not all in the points step, so it uses the ratio of the previous point's image
     if [ -f "$d/too-small" ]; then log "point $s: $(cat "$d/too-small")"; continue; fi
     local comps=gzip
-    [ "$s" = "$COMP_SIZE" ] && comps="gzip xz zstd"
+    [[ " $COMP_SIZES " == *" $s "* ]] && comps="gzip xz zstd"
     for c in $comps; do   # the gzip pair of the series first
       for v in base "$SPIN"; do
         local out=$d/$v.$c.sqfs

@@ -8,7 +8,7 @@
 #   --data DIR          make-series.sh's output (default /work/series-data); points are DIR/points/<size>/
 #   --sizes "S ..."     size points to run, GB as make-series names them (default: every point with images)
 #   --spin V            the spin of the pairs, loc or upd (default: the one the points have; upd first)
-#   --comp C            the images' compressor: gzip (default; every point) or xz, zstd (COMP_SIZE only)
+#   --comp C            the images' compressor: gzip (default; every point) or xz, zstd (the COMP_SIZES points)
 #   --ours "C ..."      our commands: diff apply bsdiff bspatch extract jigdo-template jigdo-image
 #                       (default: all; apply needs diff, bspatch needs bsdiff, jigdo-image needs jigdo-template)
 #   --peers "P ..."     peers: xdelta3 zstd bsdiff unsquashfs jigdo-file jigit (default: all)
