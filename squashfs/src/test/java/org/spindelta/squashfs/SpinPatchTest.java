@@ -31,6 +31,7 @@ import org.spindelta.squashfs.spin.ImageInfo;
 import org.spindelta.squashfs.spin.Op;
 import org.spindelta.squashfs.spin.Recompressor;
 import org.spindelta.squashfs.spin.SpinApply;
+import org.spindelta.squashfs.spin.Source;
 import org.spindelta.squashfs.spin.SpinDiff;
 import org.spindelta.squashfs.spin.SpinPlan;
 import org.spindelta.squashfs.spin.SystemRecompressors;
@@ -254,6 +255,24 @@ class SpinPatchTest {
                 new SpinApply.Options(2), SystemRecompressors.INSTANCE, Progress.NONE));
         assertTrue(e.getMessage().contains("SHA-256"), e::getMessage);
         assertFalse(Files.exists(out));
+        // same size, the damage in a block the rebuild decodes into OLD: a step fails before BASE's hash
+        // (computed beside the rebuild) is known, and the error must still name the wrong BASE
+        Source.DecodedBlock decoded = SpinApply.readPlan(patch).sources().stream()
+                .filter(x -> x instanceof Source.DecodedBlock d && !d.metadata() && d.storedLength() > 64)
+                .map(x -> (Source.DecodedBlock) x).findFirst().orElseThrow();
+        byte[] c = Files.readAllBytes(base);
+        for (int i = 8; i < 40; i++) {
+            c[(int) decoded.offset() + i] ^= (byte) 0x5a;
+        }
+        Files.write(altered, c);
+        e = assertThrows(VerificationException.class, () -> SpinApply.apply(altered, patch, out,
+                new SpinApply.Options(2), SystemRecompressors.INSTANCE, Progress.NONE));
+        assertTrue(e.getMessage().contains("wrong BASE") && e.getMessage().contains("SHA-256"), e::getMessage);
+        assertFalse(Files.exists(out));
+        try (var left = Files.list(out.getParent())) {
+            assertEquals(List.of(), left.map(x -> x.getFileName().toString()).filter(n -> n.startsWith(".spindelta-"))
+                    .toList(), "temporary files left behind");
+        }
     }
 
     @Test

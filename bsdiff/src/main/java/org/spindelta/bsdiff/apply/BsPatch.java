@@ -19,6 +19,7 @@ import org.spindelta.core.Progress;
 import org.spindelta.core.Sha256;
 import org.spindelta.core.SpindeltaException;
 import org.spindelta.core.StagedOutput;
+import org.spindelta.core.TrailingSha256;
 import org.spindelta.core.VerificationException;
 
 /**
@@ -106,17 +107,21 @@ public final class BsPatch {
         try (InputStream ctrl = bzip2(patch, ctrlStart, diffStart, "control block")) {
             trailer = scanControls(ctrl, Long.MAX_VALUE, newSize);
         }
-        if (trailer != null) {
-            checkOld(old, trailer.oldSize(), trailer.oldSha256(), progress);
-        }
-
         long[] blocks = {ctrlStart, diffStart, extraStart, patchSize};
-        byte[] newSha = trailer == null ? null : trailer.newSha256();
+        if (trailer == null) {
+            return applyBsdiff40Blocks(old, null, patch, blocks, newSize, null, out, progress);
+        }
+        return verifyingOld(old, trailer.oldSize(), trailer.oldSha256(), oldHash -> applyBsdiff40Blocks(old, oldHash,
+                patch, blocks, newSize, trailer.newSha256(), out, progress));
+    }
+
+    private static ApplyResult applyBsdiff40Blocks(FileChannel old, TrailingSha256 oldHash, FileChannel patch,
+            long[] blocks, long newSize, byte[] newSha, StagedOutput out, Progress progress) throws IOException {
         try {
-            return applyBsdiff40Blocks(old, patch, blocks, newSize, true, newSha, out, progress);
+            return applyBsdiff40Blocks(old, oldHash, patch, blocks, newSize, true, newSha, out, progress);
         } catch (BlockwiseBzip2.Fallback e) {
             // a chance block magic inside coded bits, or damage: the sequential decoder has the last word
-            return applyBsdiff40Blocks(old, patch, blocks, newSize, false, newSha, out, progress);
+            return applyBsdiff40Blocks(old, oldHash, patch, blocks, newSize, false, newSha, out, progress);
         }
     }
 
@@ -124,8 +129,9 @@ public final class BsPatch {
      * Writes NEW from the three blocks (starts and end in {@code blocks}). The diff block is decoded
      * {@link BlockwiseBzip2 block by block} if {@code blockwise}, which may throw its Fallback.
      */
-    private static ApplyResult applyBsdiff40Blocks(FileChannel old, FileChannel patch, long[] blocks, long newSize,
-            boolean blockwise, byte[] newSha, StagedOutput out, Progress progress) throws IOException {
+    private static ApplyResult applyBsdiff40Blocks(FileChannel old, TrailingSha256 oldHash, FileChannel patch,
+            long[] blocks, long newSize, boolean blockwise, byte[] newSha, StagedOutput out, Progress progress)
+            throws IOException {
         progress.start("apply", newSize);
         NewSink sink = new NewSink(out.channel(), 0, progress, true);
         try (InputStream ctrl = bzip2(patch, blocks[0], blocks[1], "control block");
@@ -134,7 +140,7 @@ public final class BsPatch {
                 InputStream extra = new ReadAheadStream(bzip2(patch, blocks[2], blocks[3], "extra block"),
                         "bzip2-extra")) {
             applyControls(ctrl, "control block", diff, "diff block", extra, "extra block",
-                    new OldReader(old, old.size()), sink, newSize);
+                    new OldReader(old, old.size(), oldHash), sink, newSize);
         }
         sink.flush();
         return finish(PatchFormat.BSDIFF40, sink, newSize, newSha);
@@ -171,8 +177,8 @@ public final class BsPatch {
         NewSink sink = new NewSink(out.channel(), 0, progress, true);
         try (InputStream in = new ReadAheadStream(bzip2(patch, h.length, patchSize, "patch stream"),
                 "bzip2-patch")) {
-            applyControls(in, "patch stream", in, "patch stream", in, "patch stream", new OldReader(old, oldSize),
-                    sink, newSize);
+            applyControls(in, "patch stream", in, "patch stream", in, "patch stream",
+                    new OldReader(old, oldSize, null), sink, newSize);
         }
         sink.flush();
         return finish(PatchFormat.BSDIFF43, sink, newSize, null);
@@ -228,15 +234,41 @@ public final class BsPatch {
         return new BlockwiseBzip2(new BufferedInputStream(new ChannelInput(patch, start, end), STREAM_BUFFER));
     }
 
-    /** Hashes OLD and compares with what the patch recorded, before anything is written. */
-    static void checkOld(FileChannel old, long expectedSize, byte[] expectedSha, Progress progress) throws IOException {
+    /** A format's apply, given the hash of OLD that its {@link OldReader}s move along. */
+    interface OldApply {
+        ApplyResult apply(TrailingSha256 oldHash) throws IOException;
+    }
+
+    /**
+     * Runs {@code apply} while OLD is hashed beside it ({@link TrailingSha256}: one read of OLD, not two), and
+     * compares the hash with the patch's. The output is staged, so nothing reaches NEW's path before OLD is
+     * verified. A patch for another OLD is reported as such whatever the apply made of the wrong bytes: a
+     * failure of the apply is checked against OLD's hash first.
+     */
+    static ApplyResult verifyingOld(FileChannel old, long expectedSize, byte[] expectedSha, OldApply apply)
+            throws IOException {
         long size = old.size();
         if (size != expectedSize) {
             throw new VerificationException("patch was made for another OLD: expected " + expectedSize + " bytes, OLD has "
                     + size);
         }
-        progress.start("verify old", size);
-        byte[] sha = Sha256.of(old, 0, size, progress);
+        try (TrailingSha256 oldHash = new TrailingSha256(old, size, TrailingSha256.INPUT_LEAD, "OLD")) {
+            ApplyResult result;
+            try {
+                result = apply.apply(oldHash);
+            } catch (IOException | RuntimeException e) {
+                byte[] sha = oldHash.awaitAfter(e);
+                if (sha != null) {
+                    requireOld(sha, expectedSha);
+                }
+                throw e;
+            }
+            requireOld(oldHash.await(), expectedSha);
+            return result;
+        }
+    }
+
+    private static void requireOld(byte[] sha, byte[] expectedSha) throws VerificationException {
         if (!Sha256.equal(sha, expectedSha)) {
             throw new VerificationException("patch was made for another OLD: expected sha256 " + Sha256.hex(expectedSha)
                     + ", OLD has " + Sha256.hex(sha));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import org.spindelta.core.CorruptInputException;
+import org.spindelta.core.TrailingSha256;
 
 /**
  * Reads OLD at arbitrary positions through a one-block cache. bsdiff's diff regions walk old
@@ -16,13 +17,16 @@ final class OldReader {
 
     private final FileChannel channel;
     private final long size;
+    private final TrailingSha256 hash;
     private final ByteBuffer block = ByteBuffer.allocate(BLOCK);
     private long blockStart = -1;
     private int blockLength;
 
-    OldReader(FileChannel channel, long size) {
+    /** @param hash OLD's hash, told where this reader is so that it reads just ahead of it; null if none */
+    OldReader(FileChannel channel, long size, TrailingSha256 hash) {
         this.channel = channel;
         this.size = size;
+        this.hash = hash;
     }
 
     long size() {
@@ -45,6 +49,9 @@ final class OldReader {
     }
 
     private void fill(long pos) throws IOException {
+        if (hash != null) {
+            hash.reached(pos + BLOCK);
+        }
         block.clear();
         block.limit((int) Math.min(BLOCK, size - pos));
         long p = pos;

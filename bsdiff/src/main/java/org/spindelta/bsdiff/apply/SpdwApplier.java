@@ -22,13 +22,14 @@ import org.spindelta.core.Progress;
 import org.spindelta.core.Sha256;
 import org.spindelta.core.StagedOutput;
 import org.spindelta.core.StreamInput;
+import org.spindelta.core.TrailingSha256;
 import org.spindelta.core.VerificationException;
 import org.tukaani.xz.XZInputStream;
 
 /**
- * Applies an SPDW patch (docs/formats/spdw.md): OLD is checked against the recorded SHA-256
- * first, then windows are decoded on a thread pool, each writing its slice of NEW at its own
- * offset; finally NEW is hashed and compared. Memory per thread: a 1 MiB old cache, a 1 MiB output
+ * Applies an SPDW patch (docs/formats/spdw.md): windows are decoded on a thread pool, each writing
+ * its slice of NEW at its own offset, while OLD is hashed beside them and NEW behind them
+ * ({@link TrailingSha256}); both are compared with the recorded SHA-256s before NEW is committed. Memory per thread: a 1 MiB old cache, a 1 MiB output
  * buffer and the decoder (xz: dictionary at most {@link #XZ_MEMORY_LIMIT_KIB} KiB).
  */
 final class SpdwApplier {
@@ -41,7 +42,12 @@ final class SpdwApplier {
     static ApplyResult apply(FileChannel old, FileChannel patch, StagedOutput out, ApplyOptions options,
             Progress progress) throws IOException {
         SpdwHeader header = readHeader(patch);
-        BsPatch.checkOld(old, header.oldSize(), header.oldSha256(), progress);
+        return BsPatch.verifyingOld(old, header.oldSize(), header.oldSha256(),
+                oldHash -> applyWindows(header, old, oldHash, patch, out, options, progress));
+    }
+
+    private static ApplyResult applyWindows(SpdwHeader header, FileChannel old, TrailingSha256 oldHash,
+            FileChannel patch, StagedOutput out, ApplyOptions options, Progress progress) throws IOException {
         out.channel().truncate(0);
         progress.start("apply", header.newSize());
 
@@ -61,24 +67,29 @@ final class SpdwApplier {
             t.setDaemon(true);
             return t;
         });
-        try {
-            List<Future<Void>> futures = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                final int w = i;
-                futures.add(pool.submit(() -> {
-                    applyWindow(header, w, old, patch, patchStart[w], out.channel(), newStart[w], progress);
-                    return null;
-                }));
+        // NEW is hashed behind the windows as they complete in order, while their pages are still cached,
+        // rather than read back whole at the end
+        byte[] sha;
+        try (TrailingSha256 newHash = new TrailingSha256(out.channel(), header.newSize(), 0, "NEW")) {
+            try {
+                List<Future<Void>> futures = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    final int w = i;
+                    futures.add(pool.submit(() -> {
+                        applyWindow(header, w, old, oldHash, patch, patchStart[w], out.channel(), newStart[w],
+                                progress);
+                        return null;
+                    }));
+                }
+                for (int i = 0; i < n; i++) {
+                    await(futures.get(i));
+                    newHash.reached(newStart[i] + header.windowNewLength()[i]);
+                }
+            } finally {
+                pool.shutdownNow();
             }
-            for (Future<Void> f : futures) {
-                await(f);
-            }
-        } finally {
-            pool.shutdownNow();
+            sha = newHash.await();
         }
-
-        progress.start("verify new", header.newSize());
-        byte[] sha = Sha256.of(out.channel(), 0, header.newSize(), progress);
         if (out.channel().size() != header.newSize() || !Sha256.equal(sha, header.newSha256())) {
             throw new VerificationException("result does not match the patch: sha256 " + Sha256.hex(sha) + ", expected "
                     + Sha256.hex(header.newSha256()));
@@ -119,8 +130,8 @@ final class SpdwApplier {
         }
     }
 
-    private static void applyWindow(SpdwHeader header, int w, FileChannel old, FileChannel patch, long patchStart,
-            FileChannel out, long newStart, Progress progress) throws IOException {
+    private static void applyWindow(SpdwHeader header, int w, FileChannel old, TrailingSha256 oldHash,
+            FileChannel patch, long patchStart, FileChannel out, long newStart, Progress progress) throws IOException {
         String what = "window " + w;
         long compressed = header.windowCompressedLength()[w];
         InputStream raw = new BufferedInputStream(new ChannelInput(patch, patchStart, patchStart + compressed),
@@ -128,7 +139,7 @@ final class SpdwApplier {
         CountingStream counted;
         try (DecodedStream in = DecodedStream.open(() -> decoder(header.codec(), raw), what)) {
             counted = new CountingStream(in);
-            OldReader oldReader = new OldReader(old, header.oldSize());
+            OldReader oldReader = new OldReader(old, header.oldSize(), oldHash);
             NewSink sink = new NewSink(out, newStart, progress, false);
             long length = header.windowNewLength()[w];
             byte[] rec = new byte[FormatConstants.SPDW_RECORD_SIZE];

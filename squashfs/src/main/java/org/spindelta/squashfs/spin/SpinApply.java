@@ -13,7 +13,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32;
 import org.spindelta.bsdiff.apply.ApplyOptions;
 import org.spindelta.bsdiff.apply.BsPatch;
@@ -24,16 +23,18 @@ import org.spindelta.core.Progress;
 import org.spindelta.core.Sha256;
 import org.spindelta.core.SpindeltaException;
 import org.spindelta.core.StagedOutput;
+import org.spindelta.core.TrailingSha256;
 import org.spindelta.core.UnsupportedFormatException;
 import org.spindelta.core.VerificationException;
 import org.spindelta.squashfs.read.SquashfsImage;
 import org.tukaani.xz.XZInputStream;
 
 /**
- * Applies a spin patch: checks BASE (size and SHA-256) and this machine's encoders (the patch's sample
+ * Applies a spin patch: checks BASE's size and images and this machine's encoders (the patch's sample
  * blocks must come out byte for byte) before writing anything, rebuilds OLD from BASE, NEW from the
- * content patch, then the target op by op into a staged file that is renamed into place only when its
- * SHA-256 is the one the patch records. Memory is bounded by the pool: at most a few blocks of at most
+ * content patch, then the target op by op into a staged file that is renamed into place only when
+ * BASE's SHA-256 (computed beside the rebuild, so that BASE is read once) and the target's are the
+ * ones the patch records. Memory is bounded by the pool: at most a few blocks of at most
  * 1 MiB per thread are held at once.
  */
 public final class SpinApply {
@@ -74,51 +75,71 @@ public final class SpinApply {
                 throw new VerificationException("BASE is " + base.size() + " bytes, but the patch was made for a "
                         + "base of " + h.baseLength() + " bytes: wrong BASE");
             }
-            CompletableFuture<byte[]> baseSha = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return Sha256.of(base, 0, base.size(), Progress.NONE);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
             SpinPlan plan = readPlan(patch, h);
-            List<SquashfsImage> baseImages = openBaseImages(base, plan);
             List<String> notes = selfTest(plan, encoders);
-            if (!Sha256.equal(joinSha(baseSha), h.baseSha256())) {
-                throw new VerificationException("BASE's SHA-256 is not the one the patch was made for: wrong BASE "
-                        + "(same size, different content)");
-            }
-
-            Path oldFile = temp(dir, ".old", temps);
-            SpinDiff.writeOld(base, baseImages, plan.sources(), oldFile, options.threads());
-            Path contentFile = temp(dir, ".content", temps);
-            unpackContent(patch, h, contentFile);
-            Path newFile = temp(dir, ".new", temps);
-            Files.delete(newFile);
-            try {
-                BsPatch.apply(oldFile, contentFile, newFile, new ApplyOptions(options.threads()), Progress.NONE);
-            } catch (VerificationException e) {
-                throw new CorruptInputException("the patch's content section does not fit the OLD it rebuilt: "
-                        + e.getMessage());
-            }
-            if (Files.size(newFile) != plan.newLength()) {
-                throw new CorruptInputException("the content section rebuilds " + Files.size(newFile) + " bytes, the "
-                        + "ops consume " + plan.newLength());
-            }
-            try (StagedOutput out = StagedOutput.create(outPath);
-                    FileChannel nw = FileChannel.open(newFile, StandardOpenOption.READ)) {
-                byte[] sha = assemble(base, nw, plan, out.channel(), options.threads(), encoders, progress);
-                if (!Sha256.equal(sha, plan.targetSha256())) {
-                    throw new VerificationException("the rebuilt image's SHA-256 " + Sha256.hex(sha) + " is not the "
-                            + "patch's " + Sha256.hex(plan.targetSha256()) + "; nothing was written");
+            List<SquashfsImage> baseImages = openBaseImages(base, plan);
+            // BASE is hashed beside the rebuild, a little ahead of the copies that read it, so that it is read
+            // once (a pass of its own came from the disk twice where the cache cannot hold BASE and the target)
+            try (TrailingSha256 baseSha = new TrailingSha256(base, base.size(), TrailingSha256.INPUT_LEAD, "BASE")) {
+                try {
+                    rebuild(base, baseSha, baseImages, patch, h, plan, outPath, dir, temps, options, encoders,
+                            progress);
+                } catch (IOException | RuntimeException e) {
+                    // a BASE of the right size but other bytes can make any step fail: say what is wrong
+                    byte[] sha = baseSha.awaitAfter(e);
+                    if (sha != null) {
+                        requireBase(sha, h);
+                    }
+                    throw e;
                 }
-                out.commit();
             }
             return new Result(plan, plan.targetLength(), notes);
         } finally {
             for (Path t : temps) {
                 Files.deleteIfExists(t);
             }
+        }
+    }
+
+    /**
+     * Rebuilds the target from BASE: OLD from BASE's sources, NEW from the content patch, then the target op
+     * by op into the staged output, committed only when BASE's hash and the target's are the patch's.
+     */
+    private static void rebuild(FileChannel base, TrailingSha256 baseSha, List<SquashfsImage> baseImages,
+            FileChannel patch, SpinPatchHeader h, SpinPlan plan, Path outPath, Path dir, List<Path> temps,
+            Options options, Recompressor.Factory encoders, Progress progress) throws IOException {
+        Path oldFile = temp(dir, ".old", temps);
+        SpinDiff.writeOld(base, baseImages, plan.sources(), oldFile, options.threads());
+        Path contentFile = temp(dir, ".content", temps);
+        unpackContent(patch, h, contentFile);
+        Path newFile = temp(dir, ".new", temps);
+        Files.delete(newFile);
+        try {
+            BsPatch.apply(oldFile, contentFile, newFile, new ApplyOptions(options.threads()), Progress.NONE);
+        } catch (VerificationException e) {
+            throw new CorruptInputException("the patch's content section does not fit the OLD it rebuilt: "
+                    + e.getMessage());
+        }
+        if (Files.size(newFile) != plan.newLength()) {
+            throw new CorruptInputException("the content section rebuilds " + Files.size(newFile) + " bytes, the "
+                    + "ops consume " + plan.newLength());
+        }
+        try (StagedOutput out = StagedOutput.create(outPath);
+                FileChannel nw = FileChannel.open(newFile, StandardOpenOption.READ)) {
+            byte[] sha = assemble(base, baseSha, nw, plan, out.channel(), options.threads(), encoders, progress);
+            if (!Sha256.equal(sha, plan.targetSha256())) {
+                throw new VerificationException("the rebuilt image's SHA-256 " + Sha256.hex(sha) + " is not the "
+                        + "patch's " + Sha256.hex(plan.targetSha256()) + "; nothing was written");
+            }
+            requireBase(baseSha.await(), h);
+            out.commit();
+        }
+    }
+
+    private static void requireBase(byte[] sha, SpinPatchHeader h) throws VerificationException {
+        if (!Sha256.equal(sha, h.baseSha256())) {
+            throw new VerificationException("BASE's SHA-256 is not the one the patch was made for: wrong BASE "
+                    + "(same size, different content)");
         }
     }
 
@@ -252,8 +273,8 @@ public final class SpinApply {
     private record Piece(byte[] bytes, int length) {
     }
 
-    private static byte[] assemble(FileChannel base, FileChannel nw, SpinPlan plan, FileChannel out, int threads,
-            Recompressor.Factory encoders, Progress progress) throws IOException {
+    private static byte[] assemble(FileChannel base, TrailingSha256 baseSha, FileChannel nw, SpinPlan plan,
+            FileChannel out, int threads, Recompressor.Factory encoders, Progress progress) throws IOException {
         MessageDigest sha = Sha256.newDigest();
         progress.start("apply", plan.targetLength());
         InputStream in = new BufferedInputStream(Channels.newInputStream(nw), 1 << 20);
@@ -274,6 +295,7 @@ public final class SpinApply {
                     for (long p = 0; p < c.length(); p += PIECE) {
                         long at = c.baseOffset() + p;
                         int n = (int) Math.min(PIECE, c.length() - p);
+                        baseSha.reached(at + n);
                         pipeline.submit(() -> {
                             byte[] b = new byte[n];
                             ChannelInput.readFully(base, at, b, 0, n, "BASE");
@@ -333,17 +355,6 @@ public final class SpinApply {
         Path p = Files.createTempFile(dir, ".spindelta-", suffix);
         temps.add(p);
         return p;
-    }
-
-    private static byte[] joinSha(CompletableFuture<byte[]> f) throws IOException {
-        try {
-            return f.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof java.io.UncheckedIOException u) {
-                throw u.getCause();
-            }
-            throw e;
-        }
     }
 
     /** Bytes {@code [from, from + length)} of a channel, read positionally; closing leaves the channel open. */
