@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 
 /**
@@ -18,8 +20,12 @@ import java.security.MessageDigest;
  * apply finds OLD's pages in the cache. Where the apply stops reading (a stretch of NEW made only of
  * extra bytes), the hash waits; {@link #await} releases it for the rest of the region.
  *
- * <p>The thread is never interrupted: an interrupt during a read would close the channel it shares
- * with the apply (FileChannel is interruptible). {@link #close} asks it to stop between reads.
+ * <p>An input is hashed through a channel of its own ({@link #ofFile}): the apply's pools cancel their
+ * tasks with interrupts when one fails, and an interrupt during a read closes the channel it was
+ * reading (FileChannel is interruptible), which would take the hash, and with it the message that
+ * the input is the wrong one, along. What is verified does not rest on the two channels being the
+ * same file: every output is checked against its own recorded SHA-256 as well. This thread itself is
+ * never interrupted; {@link #close} asks it to stop between reads.
  */
 public final class TrailingSha256 implements AutoCloseable {
     /** How far past the apply's position an input's hash may read: read-ahead, but far inside any page cache. */
@@ -27,6 +33,7 @@ public final class TrailingSha256 implements AutoCloseable {
     private static final int READ = 1 << 20;
 
     private final FileChannel channel;
+    private final boolean ownsChannel;
     private final long length;
     private final String what;
     private final long lead;
@@ -42,7 +49,17 @@ public final class TrailingSha256 implements AutoCloseable {
      * has reached (0 for an output: only what is written); {@code what} names it in errors and the thread.
      */
     public TrailingSha256(FileChannel channel, long length, long lead, String what) {
+        this(channel, false, length, lead, what);
+    }
+
+    /** Starts hashing {@code file}'s first {@code length} bytes through a channel of its own (see above). */
+    public static TrailingSha256 ofFile(Path file, long length, long lead, String what) throws IOException {
+        return new TrailingSha256(FileChannel.open(file, StandardOpenOption.READ), true, length, lead, what);
+    }
+
+    private TrailingSha256(FileChannel channel, boolean ownsChannel, long length, long lead, String what) {
         this.channel = channel;
+        this.ownsChannel = ownsChannel;
         this.length = length;
         this.lead = lead;
         this.what = what;
@@ -140,6 +157,14 @@ public final class TrailingSha256 implements AutoCloseable {
             finish(null, e);
         } catch (InterruptedException e) {
             finish(null, new InterruptedIOException("interrupted while hashing " + what));
+        } finally {
+            if (ownsChannel) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // read-only: nothing is lost
+                }
+            }
         }
     }
 

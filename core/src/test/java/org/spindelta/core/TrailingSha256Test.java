@@ -2,6 +2,7 @@ package org.spindelta.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,6 +102,35 @@ class TrailingSha256Test {
                 assertNull(hash.awaitAfter(applyFailure));
                 assertTrue(applyFailure.getSuppressed()[0] instanceof CorruptInputException);
             }
+        }
+    }
+
+    @Test
+    void anInputsHashOutlivesTheApplysChannel() throws IOException {
+        // a pool that cancels its tasks interrupts a read, and the interrupt closes the channel being read: the
+        // input's hash reads through a channel of its own, so it still gives the digest
+        byte[] data = random(3 * (1 << 20) + 7, 6);
+        Path f = dir.resolve("base");
+        Files.write(f, data);
+        FileChannel applys = FileChannel.open(f, StandardOpenOption.READ);
+        try (TrailingSha256 hash = TrailingSha256.ofFile(f, data.length, 0, "BASE")) {
+            hash.reached(1 << 20);
+            Thread reader = new Thread(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    applys.read(ByteBuffer.allocate(16), 0);
+                } catch (IOException expected) {
+                    // ClosedByInterruptException: the channel is closed now
+                }
+            });
+            reader.start();
+            try {
+                reader.join();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            assertFalse(applys.isOpen(), "the interrupt closed the apply's channel");
+            assertArrayEquals(Sha256.of(data, 0, data.length), hash.await());
         }
     }
 

@@ -67,9 +67,9 @@ public final class BsPatch {
                 StagedOutput out = StagedOutput.create(newFile)) {
             PatchFormat format = detect(patch);
             ApplyResult result = switch (format) {
-                case BSDIFF40 -> applyBsdiff40(old, patch, out, progress);
+                case BSDIFF40 -> applyBsdiff40(old, oldFile, patch, out, progress);
                 case BSDIFF43 -> applyBsdiff43(old, patch, out, progress);
-                default -> SpdwApplier.apply(old, patch, out, options, progress);
+                default -> SpdwApplier.apply(old, oldFile, patch, out, options, progress);
             };
             out.commit();
             return result;
@@ -78,8 +78,8 @@ public final class BsPatch {
 
     // ---------------------------------------------------------------- BSDIFF40
 
-    private static ApplyResult applyBsdiff40(FileChannel old, FileChannel patch, StagedOutput out, Progress progress)
-            throws IOException {
+    private static ApplyResult applyBsdiff40(FileChannel old, Path oldFile, FileChannel patch, StagedOutput out,
+            Progress progress) throws IOException {
         long patchSize = patch.size();
         byte[] h = new byte[FormatConstants.BSDIFF40_HEADER_SIZE];
         if (patchSize < h.length) {
@@ -111,8 +111,8 @@ public final class BsPatch {
         if (trailer == null) {
             return applyBsdiff40Blocks(old, null, patch, blocks, newSize, null, out, progress);
         }
-        return verifyingOld(old, trailer.oldSize(), trailer.oldSha256(), oldHash -> applyBsdiff40Blocks(old, oldHash,
-                patch, blocks, newSize, trailer.newSha256(), out, progress));
+        return verifyingOld(old, oldFile, trailer.oldSize(), trailer.oldSha256(), oldHash -> applyBsdiff40Blocks(old,
+                oldHash, patch, blocks, newSize, trailer.newSha256(), out, progress));
     }
 
     private static ApplyResult applyBsdiff40Blocks(FileChannel old, TrailingSha256 oldHash, FileChannel patch,
@@ -245,14 +245,14 @@ public final class BsPatch {
      * verified. A patch for another OLD is reported as such whatever the apply made of the wrong bytes: a
      * failure of the apply is checked against OLD's hash first.
      */
-    static ApplyResult verifyingOld(FileChannel old, long expectedSize, byte[] expectedSha, OldApply apply)
-            throws IOException {
+    static ApplyResult verifyingOld(FileChannel old, Path oldFile, long expectedSize, byte[] expectedSha,
+            OldApply apply) throws IOException {
         long size = old.size();
         if (size != expectedSize) {
             throw new VerificationException("patch was made for another OLD: expected " + expectedSize + " bytes, OLD has "
                     + size);
         }
-        try (TrailingSha256 oldHash = new TrailingSha256(old, size, TrailingSha256.INPUT_LEAD, "OLD")) {
+        try (TrailingSha256 oldHash = TrailingSha256.ofFile(oldFile, size, TrailingSha256.INPUT_LEAD, "OLD")) {
             ApplyResult result;
             try {
                 result = apply.apply(oldHash);

@@ -5,6 +5,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -29,8 +30,9 @@ import org.tukaani.xz.XZInputStream;
 /**
  * Applies an SPDW patch (docs/formats/spdw.md): windows are decoded on a thread pool, each writing
  * its slice of NEW at its own offset, while OLD is hashed beside them and NEW behind them
- * ({@link TrailingSha256}); both are compared with the recorded SHA-256s before NEW is committed. Memory per thread: a 1 MiB old cache, a 1 MiB output
- * buffer and the decoder (xz: dictionary at most {@link #XZ_MEMORY_LIMIT_KIB} KiB).
+ * ({@link TrailingSha256}); both are compared with the recorded SHA-256s before NEW is committed.
+ * Memory per thread: a 1 MiB old cache, a 1 MiB output buffer and the decoder (xz: dictionary at most
+ * {@link #XZ_MEMORY_LIMIT_KIB} KiB).
  */
 final class SpdwApplier {
     /** xz windows are written with presets up to 9 (64 MiB dictionary); refuse anything hungrier. */
@@ -39,10 +41,10 @@ final class SpdwApplier {
 
     private SpdwApplier() {}
 
-    static ApplyResult apply(FileChannel old, FileChannel patch, StagedOutput out, ApplyOptions options,
+    static ApplyResult apply(FileChannel old, Path oldFile, FileChannel patch, StagedOutput out, ApplyOptions options,
             Progress progress) throws IOException {
         SpdwHeader header = readHeader(patch);
-        return BsPatch.verifyingOld(old, header.oldSize(), header.oldSha256(),
+        return BsPatch.verifyingOld(old, oldFile, header.oldSize(), header.oldSha256(),
                 oldHash -> applyWindows(header, old, oldHash, patch, out, options, progress));
     }
 

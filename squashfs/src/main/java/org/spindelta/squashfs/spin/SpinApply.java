@@ -80,7 +80,8 @@ public final class SpinApply {
             List<SquashfsImage> baseImages = openBaseImages(base, plan);
             // BASE is hashed beside the rebuild, a little ahead of the copies that read it, so that it is read
             // once (a pass of its own came from the disk twice where the cache cannot hold BASE and the target)
-            try (TrailingSha256 baseSha = new TrailingSha256(base, base.size(), TrailingSha256.INPUT_LEAD, "BASE")) {
+            try (TrailingSha256 baseSha = TrailingSha256.ofFile(basePath, base.size(), TrailingSha256.INPUT_LEAD,
+                    "BASE")) {
                 try {
                     rebuild(base, baseSha, baseImages, patch, h, plan, outPath, dir, temps, options, encoders,
                             progress);
