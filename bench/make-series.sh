@@ -57,9 +57,9 @@
 # budget is the whole desktop tree plus EXTRA_RATIO bytes of tree per missing byte of image.
 #
 # Images: <v>.gzip.sqfs for base and SPIN at every point (block size 128K, mksquashfs defaults), and
-# <v>.xz.sqfs, <v>.zstd.sqfs at COMP_SIZES. ISOs: <v>.gzip.iso, an ISO 9660 (Rock Ridge, Joliet) made by
-# xorriso holding the image as live/filesystem.squashfs; iso-<v>/ beside it is that ISO's file tree (a hard
-# link to the image), the parts directory of jigdo.
+# <v>.xz.sqfs, <v>.zstd.sqfs at COMP_SIZES. ISOs: <v>.<comp>.iso for each of those images, an ISO 9660
+# (Rock Ridge, Joliet) made by xorriso holding the image as live/filesystem.squashfs; iso-<v>/ (gzip) or
+# iso-<v>-<comp>/ beside it is that ISO's file tree (a hard link to the image), the parts directory of jigdo.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -298,21 +298,24 @@ make_images() {
   done
 }
 make_isos() {
-  local s v
+  local s v c
   for s in $SIZES; do
     local d=$POINTS/$s
     for v in $ISO_OF; do
       [ "$v" = spin ] && v=$SPIN
-      local img=$d/$v.gzip.sqfs iso=$d/$v.gzip.iso
-      [ -f "$img" ] || continue
-      [ -f "$iso" ] && { log "$iso exists, skipping"; continue; }
-      rm -rf "$d/iso-$v"; mkdir -p "$d/iso-$v/live"
-      ln "$img" "$d/iso-$v/live/filesystem.squashfs"
-      # an image of 4 GiB or more needs ISO level 3 (a file of several extents); xorriso refuses it otherwise
-      local level=()
-      [ "$(stat -c %s "$img")" -lt $((1 << 32)) ] || level=(-iso-level 3)
-      timed "point-$s-xorriso-$v" xorriso -as mkisofs -quiet "${level[@]}" -o "$iso.part" -V "SERIES_${s/./_}_$v" -J -R "$d/iso-$v"
-      mv "$iso.part" "$iso"
+      for c in gzip xz zstd; do  # every image the point has
+        local img=$d/$v.$c.sqfs iso=$d/$v.$c.iso tree=$d/iso-$v
+        [ "$c" = gzip ] || tree=$d/iso-$v-$c
+        [ -f "$img" ] || continue
+        [ -f "$iso" ] && { log "$iso exists, skipping"; continue; }
+        rm -rf "$tree"; mkdir -p "$tree/live"
+        ln "$img" "$tree/live/filesystem.squashfs"
+        # an image of 4 GiB or more needs ISO level 3 (a file of several extents); xorriso refuses it otherwise
+        local level=()
+        [ "$(stat -c %s "$img")" -lt $((1 << 32)) ] || level=(-iso-level 3)
+        timed "point-$s-xorriso-$v-$c" xorriso -as mkisofs -quiet "${level[@]}" -o "$iso.part" -V "SERIES_${s/./_}_$v" -J -R "$tree"
+        mv "$iso.part" "$iso"
+      done
     done
   done
 }

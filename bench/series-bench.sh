@@ -24,7 +24,8 @@
 #   --report DIR        only (re)make the report, tables and plots of an earlier run's results DIR
 #
 # Inputs per point (SIZE): BASE = base.gzip.sqfs, SPIN = <spin>.gzip.sqfs, ISO = base.gzip.iso holding BASE
-# as live/filesystem.squashfs, PARTS = iso-base/ (that ISO's tree). Each run is under GNU time (wall s, CPU =
+# as live/filesystem.squashfs, PARTS = iso-base/ (that ISO's tree); with --comp C, base.C.sqfs, <spin>.C.sqfs,
+# base.C.iso and iso-base-C/. Each run is under GNU time (wall s, CPU =
 # user + sys s, peak RSS of the whole process tree, JVM included, MB = 10^6 bytes) and timeout; peers also
 # under an address-space cap of MemAvailable (prlimit --as), so a peer that runs out of memory fails alone
 # instead of waking the OOM killer on a shared machine:
@@ -240,6 +241,7 @@ for size in $sizes; do
   point_i=$((point_i + 1)); step_k=0
   d=$points/$size
   base_img=$d/base.$comp.sqfs; spin_img=$d/$spin.$comp.sqfs; iso=$d/base.$comp.iso; parts=$d/iso-base
+  [ "$comp" = gzip ] || parts=$d/iso-base-$comp
   base_bytes=$(stat -c %s "$base_img"); spin_bytes=$(stat -c %s "$spin_img" 2>/dev/null || echo 0)
   iso_bytes=; [ -f "$iso" ] && iso_bytes=$(stat -c %s "$iso")
   tmp=$workdir/tmp-$size
