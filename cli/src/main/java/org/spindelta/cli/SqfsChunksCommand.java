@@ -82,7 +82,7 @@ final class SqfsChunksCommand implements Callable<Integer> {
         for (Chunk c : map.chunks()) {
             String kind = c.kind().label() + (c.index() >= 0 ? " " + c.index() : "");
             out.printf(Locale.ROOT, "%12d %8d  %-32s %-7s %8d  %s%n", c.offset(), c.length(), kind,
-                    c.compressed() ? codec : "raw", c.decodedSize(), uses(c));
+                    c.compressed() ? codec : "raw", c.decodedSize(), uses(map, c));
         }
     }
 
@@ -90,14 +90,14 @@ final class SqfsChunksCommand implements Callable<Integer> {
      * The first use, and how many more: "usr/bin/ls bytes 0..131072 (+1 more)" for a data block, "a.txt
      * @1200+37" (offset and length in the block) for a fragment block.
      */
-    private static String uses(Chunk c) {
+    private static String uses(ChunkMap map, Chunk c) {
         if (c.uses().isEmpty()) {
             return "";
         }
         ChunkUse u = c.uses().get(0);
         String first = c.kind() == ChunkKind.DATA_BLOCK
-                ? u.path() + " bytes " + u.fileOffset() + ".." + (u.fileOffset() + u.length())
-                : u.path() + " @" + u.blockOffset() + "+" + u.length();
+                ? map.path(u) + " bytes " + u.fileOffset() + ".." + (u.fileOffset() + u.length())
+                : map.path(u) + " @" + u.blockOffset() + "+" + u.length();
         return c.uses().size() == 1 ? first : first + " (+" + (c.uses().size() - 1) + " more)";
     }
 
@@ -139,7 +139,7 @@ final class SqfsChunksCommand implements Callable<Integer> {
                     g.writeArrayFieldStart("uses");
                     for (ChunkUse u : c.uses()) {
                         g.writeStartObject();
-                        g.writeStringField("path", u.path());
+                        g.writeStringField("path", map.path(u));
                         g.writeNumberField("inode", u.inodeNumber());
                         g.writeNumberField("fileOffset", u.fileOffset());
                         g.writeNumberField("blockOffset", u.blockOffset());

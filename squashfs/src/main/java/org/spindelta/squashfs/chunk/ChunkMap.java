@@ -43,10 +43,12 @@ import org.spindelta.squashfs.read.XattrTable;
  */
 public final class ChunkMap {
     private final SquashfsImage image;
+    private final PathTable paths;
     private final List<Chunk> chunks;
 
-    private ChunkMap(SquashfsImage image, List<Chunk> chunks) {
+    private ChunkMap(SquashfsImage image, PathTable paths, List<Chunk> chunks) {
         this.image = image;
+        this.paths = paths;
         this.chunks = List.copyOf(chunks);
     }
 
@@ -56,11 +58,31 @@ public final class ChunkMap {
      * @throws CorruptInputException if any structure is corrupt or two structures overlap
      */
     public static ChunkMap build(SquashfsImage image) throws IOException {
-        return new Builder(image).build();
+        return build(image, new PathTable());
+    }
+
+    /**
+     * Maps {@code image}, its files' paths interned in {@code paths}: maps built with one table give the same
+     * path the same number. A build that fails may leave paths in the table.
+     *
+     * @throws CorruptInputException if any structure is corrupt or two structures overlap
+     */
+    public static ChunkMap build(SquashfsImage image, PathTable paths) throws IOException {
+        return new Builder(image, paths).build();
     }
 
     public SquashfsImage image() {
         return image;
+    }
+
+    /** The table that numbers the paths of {@link ChunkUse#pathId()}. */
+    public PathTable paths() {
+        return paths;
+    }
+
+    /** The path of a use of one of this map's chunks. */
+    public String path(ChunkUse use) {
+        return paths.path(use.pathId());
     }
 
     /** The chunks in image order; consecutive chunks are adjacent, the first starts at 0. */
@@ -106,6 +128,7 @@ public final class ChunkMap {
     /** Collects chunks, then orders, checks and completes them. */
     private static final class Builder {
         private final SquashfsImage image;
+        private final PathTable paths;
         private final SuperBlock s;
         private final List<Chunk> fixed = new ArrayList<>();
         /** Data blocks by offset: duplicates and hard links add uses to one chunk. */
@@ -113,8 +136,9 @@ public final class ChunkMap {
         /** Fragment blocks by fragment number. */
         private final Map<Long, BlockChunk> fragments = new HashMap<>();
 
-        Builder(SquashfsImage image) {
+        Builder(SquashfsImage image, PathTable paths) {
             this.image = image;
+            this.paths = paths;
             this.s = image.superBlock();
         }
 
@@ -151,7 +175,7 @@ public final class ChunkMap {
             for (BlockChunk b : fragments.values()) {
                 fixed.add(b.toChunk());
             }
-            return new ChunkMap(image, complete(fixed));
+            return new ChunkMap(image, paths, complete(fixed));
         }
 
         /** Adds every file's data blocks and fragment tail; hard links are met once per path. */
@@ -164,6 +188,7 @@ public final class ChunkMap {
                     }
                     FileLayout layout = FileLayout.of(image, file, node.path());
                     long number = file.header().inodeNumber();
+                    int pathId = layout.blockCount() > 0 || file.hasFragment() ? paths.intern(node.path()) : -1;
                     for (int k = 0; k < layout.blockCount(); k++) {
                         if (layout.sparse(k)) {
                             continue;
@@ -175,10 +200,10 @@ public final class ChunkMap {
                             blocks.put(at, b);
                         } else if (b.length != layout.storedSize(k) || b.compressed != layout.compressed(k)) {
                             throw new CorruptInputException("\"" + node.path() + "\" block " + k + " at byte " + at
-                                    + " (" + layout.storedSize(k) + " bytes) overlaps a block of \"" + b.uses.get(0).path()
-                                    + "\" at the same byte (" + b.length + " bytes)");
+                                    + " (" + layout.storedSize(k) + " bytes) overlaps a block of \""
+                                    + paths.path(b.uses.get(0).pathId()) + "\" at the same byte (" + b.length + " bytes)");
                         }
-                        b.use(new ChunkUse(node.path(), number, (long) k * blockSize, 0, layout.decodedSize(k)));
+                        b.use(new ChunkUse(pathId, number, (long) k * blockSize, 0, layout.decodedSize(k)));
                     }
                     if (file.hasFragment()) {
                         BlockChunk b = fragments.get(file.fragmentIndex());
@@ -197,7 +222,7 @@ public final class ChunkMap {
                                     + fo + " of fragment " + file.fragmentIndex() + " runs past its " + room
                                     + (b.compressed ? " bytes (block_size)" : " stored bytes"));
                         }
-                        b.use(new ChunkUse(node.path(), number, file.size() - tail, (int) fo, tail));
+                        b.use(new ChunkUse(pathId, number, file.size() - tail, (int) fo, tail));
                     }
                 });
             }

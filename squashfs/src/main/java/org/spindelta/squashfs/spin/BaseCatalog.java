@@ -6,13 +6,13 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.spindelta.core.ChannelInput;
 import org.spindelta.squashfs.chunk.Chunk;
 import org.spindelta.squashfs.chunk.ChunkKind;
 import org.spindelta.squashfs.chunk.ChunkUse;
+import org.spindelta.squashfs.chunk.PathTable;
 import org.spindelta.squashfs.format.SquashfsConstants;
 
 /**
@@ -23,21 +23,29 @@ import org.spindelta.squashfs.format.SquashfsConstants;
 final class BaseCatalog {
     static final int GAP_PIECE = 1 << 20;
     private final Map<ChunkKey, Long> chunks;
-    private final Map<String, ReferenceChooser.BaseFile> files;
+    private final PathTable paths;
+    /** Base files by path number (see {@link PathTable}); null where the number is no file of BASE. */
+    private final ReferenceChooser.BaseFile[] files;
     private final Map<ChunkKind, List<Source>> tables;
     private final List<Source> gaps;
 
-    private BaseCatalog(Map<ChunkKey, Long> chunks, Map<String, ReferenceChooser.BaseFile> files,
+    private BaseCatalog(Map<ChunkKey, Long> chunks, PathTable paths, ReferenceChooser.BaseFile[] files,
             Map<ChunkKind, List<Source>> tables, List<Source> gaps) {
         this.chunks = chunks;
+        this.paths = paths;
         this.files = files;
         this.tables = tables;
         this.gaps = gaps;
     }
 
-    static BaseCatalog build(FileChannel base, List<ImageLocator.Found> images, int threads) throws IOException {
+    /**
+     * Catalogs BASE's images, whose chunk maps were built with {@code paths}; the target's maps are then built
+     * with the same table, so a target file finds its base version by number.
+     */
+    static BaseCatalog build(FileChannel base, List<ImageLocator.Found> images, PathTable paths, int threads)
+            throws IOException {
         Map<ChunkKey, Long> chunks = new HashMap<>(); // filled in order on this thread; read-only after
-        Map<String, ReferenceChooser.BaseFile> files = new HashMap<>();
+        ReferenceChooser.BaseFile[] files = new ReferenceChooser.BaseFile[paths.size()];
         Map<ChunkKind, List<Source>> tables = new EnumMap<>(ChunkKind.class);
         List<Source> gaps = new ArrayList<>();
         long pos = 0;
@@ -45,28 +53,55 @@ final class BaseCatalog {
             ImageLocator.Found img = images.get(i);
             addGap(gaps, pos, img.offset());
             pos = img.offset() + img.length();
-            Map<String, List<Source>> blocksByPath = new LinkedHashMap<>();
-            Map<String, Long> sizeByPath = new HashMap<>();
+            addFiles(i, img, files);
             for (Chunk c : img.map().chunks()) {
-                Source s = source(i, img, c);
                 if (c.kind().metadata()) {
-                    tables.computeIfAbsent(c.kind(), k -> new ArrayList<>()).add(s);
+                    tables.computeIfAbsent(c.kind(), k -> new ArrayList<>()).add(source(i, img, c));
                 }
-                for (ChunkUse u : c.uses()) {
-                    blocksByPath.computeIfAbsent(u.path(), k -> new ArrayList<>()).add(s);
-                    sizeByPath.merge(u.path(), u.fileOffset() + u.length(), Math::max);
-                }
-            }
-            for (Map.Entry<String, List<Source>> e : blocksByPath.entrySet()) {
-                // an exact-size copy: most files have one or two blocks, and a grown ArrayList's spare slots
-                // (10 at its first add) were ~60 bytes a file, kept through planning
-                files.putIfAbsent(e.getKey(), new ReferenceChooser.BaseFile(e.getKey(), sizeByPath.get(e.getKey()),
-                        List.copyOf(e.getValue())));
             }
             hashChunks(base, img, chunks, threads);
         }
         addGap(gaps, pos, base.size());
-        return new BaseCatalog(chunks, files, tables, gaps);
+        return new BaseCatalog(chunks, paths, files, tables, gaps);
+    }
+
+    /**
+     * Adds the image's files not already met in an earlier image: each with its blocks in image order and its
+     * size (the end of its last block's bytes). Two passes over the chunks, counting then filling exact-size
+     * arrays indexed by path number, instead of per-path lists in a map keyed by path strings.
+     */
+    private static void addFiles(int imageIndex, ImageLocator.Found img, ReferenceChooser.BaseFile[] files) {
+        int[] count = new int[files.length];
+        long[] size = new long[files.length];
+        for (Chunk c : img.map().chunks()) {
+            for (ChunkUse u : c.uses()) {
+                count[u.pathId()]++;
+                size[u.pathId()] = Math.max(size[u.pathId()], u.fileOffset() + u.length());
+            }
+        }
+        Source[][] blocks = new Source[files.length][];
+        for (Chunk c : img.map().chunks()) {
+            Source s = null;
+            for (ChunkUse u : c.uses()) {
+                int id = u.pathId();
+                if (files[id] != null) {
+                    continue;
+                }
+                if (blocks[id] == null) {
+                    blocks[id] = new Source[count[id]];
+                    count[id] = 0;
+                }
+                if (s == null) {
+                    s = source(imageIndex, img, c); // one piece however many files share the block
+                }
+                blocks[id][count[id]++] = s;
+            }
+        }
+        for (int id = 0; id < files.length; id++) {
+            if (blocks[id] != null) {
+                files[id] = new ReferenceChooser.BaseFile(id, size[id], List.of(blocks[id]));
+            }
+        }
     }
 
     /** Container bytes [from, to) as pieces of at most {@value #GAP_PIECE} bytes, so none is held whole. */
@@ -145,8 +180,9 @@ final class BaseCatalog {
         return at == null ? -1 : at;
     }
 
-    Map<String, ReferenceChooser.BaseFile> files() {
-        return files;
+    /** A chooser of reference files among BASE's. */
+    ReferenceChooser chooser() {
+        return new ReferenceChooser(paths, files);
     }
 
     /** The metadata blocks of one table, in order. */

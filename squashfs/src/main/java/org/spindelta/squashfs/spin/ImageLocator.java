@@ -10,6 +10,7 @@ import java.util.List;
 import org.spindelta.core.LittleEndian;
 import org.spindelta.core.SpindeltaException;
 import org.spindelta.squashfs.chunk.ChunkMap;
+import org.spindelta.squashfs.chunk.PathTable;
 import org.spindelta.squashfs.format.SquashfsConstants;
 import org.spindelta.squashfs.format.SuperBlock;
 import org.spindelta.squashfs.read.SquashfsImage;
@@ -39,6 +40,14 @@ public final class ImageLocator {
      * the caller closes the channel (closing the images is not needed).
      */
     public static List<Found> find(FileChannel file) throws IOException {
+        return find(file, new PathTable());
+    }
+
+    /**
+     * {@link #find(FileChannel)}, the images' paths interned in {@code paths} (see {@link
+     * ChunkMap#build(SquashfsImage, PathTable)}).
+     */
+    public static List<Found> find(FileChannel file, PathTable paths) throws IOException {
         List<Found> found = new ArrayList<>();
         long size = file.size();
         ByteBuffer buf = ByteBuffer.allocate(BUFFER);
@@ -60,7 +69,7 @@ public final class ImageLocator {
                     continue;
                 }
                 long at = pos + i;
-                Found f = tryImage(file, at, size - at, head);
+                Found f = tryImage(file, at, size - at, head, paths);
                 if (f != null) {
                     found.add(f);
                     // continue after the image, on the next boundary
@@ -73,7 +82,8 @@ public final class ImageLocator {
         return found;
     }
 
-    private static Found tryImage(FileChannel file, long at, long room, byte[] head) throws IOException {
+    private static Found tryImage(FileChannel file, long at, long room, byte[] head, PathTable paths)
+            throws IOException {
         if (room < SUPERBLOCK_SIZE) {
             return null;
         }
@@ -81,7 +91,7 @@ public final class ImageLocator {
             file.read(ByteBuffer.wrap(head), at);
             long used = SuperBlock.parse(head, room).bytesUsed();
             SquashfsImage image = SquashfsImage.open(file, at, used);
-            return new Found(at, used, image, ChunkMap.build(image));
+            return new Found(at, used, image, ChunkMap.build(image, paths));
         } catch (SpindeltaException e) {
             return null; // magic bytes that do not start a valid image
         }

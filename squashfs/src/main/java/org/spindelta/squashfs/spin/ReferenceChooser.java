@@ -4,9 +4,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.spindelta.squashfs.chunk.PathTable;
 
 /**
  * Picks the base file a changed target file is diffed against: the same path; else a file in the same
@@ -20,33 +22,52 @@ final class ReferenceChooser {
     static final int SIZE_TOLERANCE_PERCENT = 25;
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
-    /** A file of the base image: its path, size and the blocks holding it. */
-    record BaseFile(String path, long size, List<Source> blocks) {
+    /**
+     * A file of the base image: its path (its number in the catalog's {@link PathTable}), size and the blocks
+     * holding it.
+     */
+    record BaseFile(int pathId, long size, List<Source> blocks) {
     }
 
-    private final Map<String, BaseFile> byPath;
+    private final PathTable paths;
+    /** By path number; null where the number is no base file, and numbers past its end are none either. */
+    private final BaseFile[] byPathId;
     private final KeyIndex byVersionless;
     private final KeyIndex byName;
     private final Map<String, TreeMap<Long, BaseFile>> byExtension = new HashMap<>();
 
-    ReferenceChooser(Map<String, BaseFile> files) {
-        this.byPath = files;
-        BaseFile[] all = files.values().toArray(new BaseFile[0]);
-        byVersionless = new KeyIndex(all, ReferenceChooser::versionless);
-        byName = new KeyIndex(all, ReferenceChooser::name);
+    /**
+     * @param paths numbers the paths of the base files and of the target files asked for
+     * @param byPathId the base files by path number, null for none; "met first" in ties means a lower number
+     */
+    ReferenceChooser(PathTable paths, BaseFile[] byPathId) {
+        this.paths = paths;
+        this.byPathId = byPathId;
+        BaseFile[] all = Arrays.stream(byPathId).filter(Objects::nonNull).toArray(BaseFile[]::new);
+        byVersionless = new KeyIndex(all, f -> versionless(paths.path(f.pathId())));
+        byName = new KeyIndex(all, f -> name(paths.path(f.pathId())));
         for (BaseFile f : all) {
             if (f.size() >= MIN_SIZE_MATCH) {
-                byExtension.computeIfAbsent(extension(f.path()), k -> new TreeMap<>()).putIfAbsent(f.size(), f);
+                byExtension.computeIfAbsent(extension(paths.path(f.pathId())), k -> new TreeMap<>())
+                        .putIfAbsent(f.size(), f);
             }
         }
     }
 
-    /** The reference for a target file, or null. */
+    /** The reference for the target file of path number {@code pathId}, or null. */
+    BaseFile choose(int pathId, long size) {
+        BaseFile same = pathId < byPathId.length ? byPathId[pathId] : null;
+        return same != null ? same : chooseElsewhere(paths.path(pathId), size);
+    }
+
+    /** The reference for the target file {@code path}, or null. */
     BaseFile choose(String path, long size) {
-        BaseFile same = byPath.get(path);
-        if (same != null) {
-            return same;
-        }
+        int id = paths.find(path);
+        return id >= 0 ? choose(id, size) : chooseElsewhere(path, size);
+    }
+
+    /** The reference for a target file that has no base file of its path. */
+    private BaseFile chooseElsewhere(String path, long size) {
         BaseFile f = byVersionless.closest(versionless(path), size);
         if (f != null) {
             return f;
@@ -92,18 +113,18 @@ final class ReferenceChooser {
      */
     private static final class KeyIndex {
         private final BaseFile[] files;
-        private final UnaryOperator<String> key;
+        private final Function<BaseFile, String> key;
         private final long mask;
         private final long[] entries;
 
-        KeyIndex(BaseFile[] files, UnaryOperator<String> key) {
+        KeyIndex(BaseFile[] files, Function<BaseFile, String> key) {
             this.files = files;
             this.key = key;
             int bits = 64 - Long.numberOfLeadingZeros(Math.max(1, files.length - 1));
             this.mask = (1L << bits) - 1;
             this.entries = new long[files.length];
             for (int i = 0; i < files.length; i++) {
-                entries[i] = hash(key.apply(files[i].path())) & ~mask | i;
+                entries[i] = hash(key.apply(files[i])) & ~mask | i;
             }
             Arrays.sort(entries);
         }
@@ -116,7 +137,7 @@ final class ReferenceChooser {
             for (int i = at < 0 ? -at - 1 : at; i < entries.length && (entries[i] & ~mask) == top; i++) {
                 BaseFile c = files[(int) (entries[i] & mask)];
                 if ((best == null || Math.abs(c.size() - size) < Math.abs(best.size() - size))
-                        && key.apply(c.path()).equals(k)) {
+                        && key.apply(c).equals(k)) {
                     best = c;
                 }
             }

@@ -30,6 +30,7 @@ import org.spindelta.core.StagedOutput;
 import org.spindelta.squashfs.chunk.Chunk;
 import org.spindelta.squashfs.chunk.ChunkKind;
 import org.spindelta.squashfs.chunk.ChunkUse;
+import org.spindelta.squashfs.chunk.PathTable;
 import org.spindelta.squashfs.encode.NativeXzOutputStream;
 import org.spindelta.squashfs.format.SquashfsConstants;
 import org.spindelta.squashfs.read.SquashfsImage;
@@ -136,14 +137,15 @@ public final class SpinDiff {
      */
     private static Planned plan(FileChannel base, FileChannel target, Path newFile, Recompressor.Factory encoders,
             int threads) throws IOException {
-        List<ImageLocator.Found> baseFound = ImageLocator.find(base);
+        PathTable paths = new PathTable(); // both images' paths: a target file finds its base version by number
+        List<ImageLocator.Found> baseFound = ImageLocator.find(base, paths);
         List<SquashfsImage> baseImages = baseFound.stream().map(ImageLocator.Found::image).toList();
         List<ImageInfo> baseInfos = infos(baseFound, null);
-        BaseCatalog catalog = BaseCatalog.build(base, baseFound, threads);
+        BaseCatalog catalog = BaseCatalog.build(base, baseFound, paths, threads);
         baseFound = null; // the base chunk maps: the catalog keeps what planning needs of them
-        List<ImageLocator.Found> targetImages = ImageLocator.find(target);
+        List<ImageLocator.Found> targetImages = ImageLocator.find(target, paths);
         List<ImageInfo> targetInfos = infos(targetImages, encoders);
-        Planner planner = new Planner(target, targetImages, targetInfos, catalog, encoders, threads);
+        Planner planner = new Planner(target, targetImages, targetInfos, catalog, paths, encoders, threads);
         try (FileChannel nw = FileChannel.open(newFile, StandardOpenOption.WRITE)) {
             planner.run(nw);
         }
@@ -242,25 +244,29 @@ public final class SpinDiff {
         private final Map<Source, Boolean> sources = new LinkedHashMap<>();
         private final Map<String, Integer> samplesTaken = new HashMap<>();
         private final List<Sample> samples = new ArrayList<>();
+        private final PathTable paths;
         /**
-         * Per path or structure: copied, diffed, recompressed, literal bytes (see {@link Contributor}); files
-         * enter only when one of their chunks ships bytes, so the map stays small on a large image.
+         * Per path number: copied, diffed, recompressed, literal bytes (see {@link Contributor}); files enter
+         * only when one of their chunks ships bytes, so the map stays small on a large image.
          */
-        private final Map<String, long[]> byPath = new HashMap<>();
+        private final Map<Integer, long[]> byPath = new HashMap<>();
+        /** The same per structure ("(inode table)", "(container and padding)"...). */
+        private final Map<String, long[]> byStructure = new HashMap<>();
         /** Per target image, the chunks of files that were copied: attributed by {@link #contributors()}. */
         private final BitSet[] copiedFileChunks;
         private boolean gapsReferenced;
         private OutputStream nw;
 
         Planner(FileChannel target, List<ImageLocator.Found> images, List<ImageInfo> infos, BaseCatalog catalog,
-                Recompressor.Factory encoders, int threads) {
+                PathTable paths, Recompressor.Factory encoders, int threads) {
             this.target = target;
             this.images = images;
             this.infos = infos;
             this.catalog = catalog;
+            this.paths = paths;
             this.encoders = encoders;
             this.threads = threads;
-            this.chooser = new ReferenceChooser(catalog.files());
+            this.chooser = catalog.chooser();
             this.copiedFileChunks = new BitSet[images.size()];
             Arrays.setAll(copiedFileChunks, i -> new BitSet());
         }
@@ -364,12 +370,12 @@ public final class SpinDiff {
             List<ChunkUse> uses = c.uses();
             long total = usedBytes(c);
             if (total == 0) {
-                count("(" + c.kind().label() + ")", op, 0, 1, 1);
+                count(byStructure.computeIfAbsent("(" + c.kind().label() + ")", k -> new long[4]), op, 0, 1, 1);
                 return;
             }
             long before = 0;
             for (ChunkUse u : uses) {
-                count(u.path(), op, before, before + u.length(), total);
+                count(byPath.computeIfAbsent(u.pathId(), k -> new long[4]), op, before, before + u.length(), total);
                 before += u.length();
             }
         }
@@ -379,9 +385,8 @@ public final class SpinDiff {
             return c.uses().stream().mapToLong(ChunkUse::length).sum();
         }
 
-        /** Adds the op's bytes in {@code [from, to)} of {@code whole} to {@code path}. */
-        private void count(String path, Op op, long from, long to, long whole) {
-            long[] a = byPath.computeIfAbsent(path, k -> new long[4]);
+        /** Adds the op's bytes in {@code [from, to)} of {@code whole} to a path's or structure's counts. */
+        private static void count(long[] a, Op op, long from, long to, long whole) {
             if (op instanceof Op.Copy) {
                 a[0] += share(op.targetLength(), from, to, whole);
             } else if (op instanceof Op.Recompress r) {
@@ -415,7 +420,7 @@ public final class SpinDiff {
                     long before = 0;
                     for (ChunkUse u : c.uses()) {
                         long part = share(c.length(), before, before + u.length(), total);
-                        long[] a = byPath.get(u.path());
+                        long[] a = byPath.get(u.pathId());
                         if (a != null) {
                             a[0] += part;
                         } else {
@@ -426,7 +431,17 @@ public final class SpinDiff {
                     }
                 }
             }
-            return ranked(byPath, MAX_CONTRIBUTORS, elsewhere, elsewherePaths);
+            Map<String, long[]> named = new HashMap<>(byStructure);
+            byPath.forEach((id, a) -> named.merge(paths.path(id), a, Planner::sum));
+            return ranked(named, MAX_CONTRIBUTORS, elsewhere, elsewherePaths);
+        }
+
+        private static long[] sum(long[] a, long[] b) {
+            long[] s = a.clone();
+            for (int i = 0; i < s.length; i++) {
+                s[i] += b[i];
+            }
+            return s;
         }
 
         /** Target bytes outside any chunk decision: shipped as they are, diffed against BASE's container. */
@@ -434,7 +449,7 @@ public final class SpinDiff {
             if (to <= from) {
                 return;
             }
-            byPath.computeIfAbsent("(container and padding)", k -> new long[4])[3] += to - from;
+            byStructure.computeIfAbsent("(container and padding)", k -> new long[4])[3] += to - from;
             add(new Op.Literal(to - from));
             ByteBuffer buf = ByteBuffer.allocate(1 << 20);
             for (long p = from; p < to; ) {
@@ -459,7 +474,7 @@ public final class SpinDiff {
                 return;
             }
             for (ChunkUse u : c.uses()) {
-                ReferenceChooser.BaseFile f = chooser.choose(u.path(), u.fileOffset() + u.length());
+                ReferenceChooser.BaseFile f = chooser.choose(u.pathId(), u.fileOffset() + u.length());
                 if (f != null) {
                     f.blocks().forEach(s -> sources.putIfAbsent(s, Boolean.TRUE));
                 }

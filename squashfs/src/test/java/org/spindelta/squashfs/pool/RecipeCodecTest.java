@@ -172,7 +172,7 @@ class RecipeCodecTest {
         new java.util.Random(1).nextBytes(block);
         List<ChunkUse> uses = new java.util.ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            uses.add(new ChunkUse("f" + i, i, 0, i * 100, 100));
+            uses.add(new ChunkUse(i + 1, i, 0, i * 100, 100));
         }
         List<Piece.Part> parts = FragmentParts.split(block, block.length, uses);
         assertTrue(parts.size() >= 2, parts::toString);
@@ -180,8 +180,8 @@ class RecipeCodecTest {
         // the same tails shifted behind a new one: every group after the first boundary is the same chunk
         byte[] shifted = new byte[4100];
         System.arraycopy(block, 0, shifted, 100, 4000);
-        List<ChunkUse> moved = new java.util.ArrayList<>(List.of(new ChunkUse("new", 99, 0, 0, 100)));
-        uses.forEach(u -> moved.add(new ChunkUse(u.path(), u.inodeNumber(), 0, u.blockOffset() + 100, 100)));
+        List<ChunkUse> moved = new java.util.ArrayList<>(List.of(new ChunkUse(99, 99, 0, 0, 100)));
+        uses.forEach(u -> moved.add(new ChunkUse(u.pathId(), u.inodeNumber(), 0, u.blockOffset() + 100, 100)));
         List<Piece.Part> again = FragmentParts.split(shifted, shifted.length, moved);
         assertEquals(parts.subList(1, parts.size()), again.subList(again.size() - parts.size() + 1, again.size()));
         // tails that leave a gap are not cut

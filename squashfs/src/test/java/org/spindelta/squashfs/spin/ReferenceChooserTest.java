@@ -15,20 +15,36 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.spindelta.squashfs.chunk.PathTable;
 
 /** Which base file a changed target file is diffed against. */
 class ReferenceChooserTest {
+    /** The paths of each test's base files, numbered in the order the test makes them. */
+    private final PathTable paths = new PathTable();
 
-    private static ReferenceChooser.BaseFile file(String path, long size) {
-        return new ReferenceChooser.BaseFile(path, size, List.of());
+    private ReferenceChooser.BaseFile file(String path, long size) {
+        return file(paths, path, size);
     }
 
-    private static Map<String, ReferenceChooser.BaseFile> base(ReferenceChooser.BaseFile... files) {
-        Map<String, ReferenceChooser.BaseFile> m = new LinkedHashMap<>();
+    private static ReferenceChooser.BaseFile file(PathTable table, String path, long size) {
+        return new ReferenceChooser.BaseFile(table.intern(path), size, List.of());
+    }
+
+    private String path(ReferenceChooser.BaseFile f) {
+        return paths.path(f.pathId());
+    }
+
+    /** A chooser among {@code files}, made with {@code table}. */
+    private static ReferenceChooser chooser(PathTable table, ReferenceChooser.BaseFile... files) {
+        ReferenceChooser.BaseFile[] byId = new ReferenceChooser.BaseFile[table.size()];
         for (ReferenceChooser.BaseFile f : files) {
-            m.put(f.path(), f);
+            byId[f.pathId()] = f;
         }
-        return m;
+        return new ReferenceChooser(table, byId);
+    }
+
+    private ReferenceChooser chooser(ReferenceChooser.BaseFile... files) {
+        return chooser(paths, files);
     }
 
     @Test
@@ -39,7 +55,7 @@ class ReferenceChooserTest {
         var elsewhere = file("usr/share/doc/pkg/README", 300);
         var png = file("usr/share/icons/a.png", 9000);
         var bigPng = file("usr/share/icons/b.png", 20000);
-        var c = new ReferenceChooser(base(same, bump, farBump, elsewhere, png, bigPng));
+        var c = chooser(same, bump, farBump, elsewhere, png, bigPng);
 
         assertSame(same, c.choose("usr/lib/libfoo.so.1.2", 1), "the same path, whatever its size");
         assertSame(bump, c.choose("usr/lib/libbar.so.1.3", 6900), "a version bump, the closest size");
@@ -53,17 +69,35 @@ class ReferenceChooserTest {
         assertNull(c.choose("opt/new.jpg", 9000), "no base file has the extension");
     }
 
+    /**
+     * The diff's own way in: target paths numbered in the same table after the base's (so past the end of
+     * the chooser's array, or on a base directory's number) are looked up by their path, base paths by number.
+     */
+    @Test
+    void targetPathsNumberedInTheSameTable() {
+        var same = file("usr/lib/libfoo.so.1.2", 5000);
+        var c = chooser(same);
+        assertSame(same, c.choose(paths.intern("usr/lib/libfoo.so.1.2"), 1));
+        assertSame(same, c.choose(paths.intern("usr/lib/libfoo.so.1.3"), 5000), "a number the chooser has no slot for");
+        assertNull(c.choose(paths.intern("usr/lib"), 5000), "a base directory's number is no base file");
+        assertNull(c.choose(paths.intern("usr/lib/other"), 5000));
+    }
+
     @Test
     void tiesGoToTheFileMetFirst() {
-        var first = file("d/x.1", 100);
-        var second = file("d/x.2", 100);
-        assertSame(first, new ReferenceChooser(base(first, second)).choose("d/x.3", 100));
-        assertSame(second, new ReferenceChooser(base(second, first)).choose("d/x.3", 100));
+        PathTable one = new PathTable();
+        var first = file(one, "d/x.1", 100);
+        var second = file(one, "d/x.2", 100);
+        assertSame(first, chooser(one, first, second).choose("d/x.3", 100));
+        PathTable other = new PathTable();
+        var secondFirst = file(other, "d/x.2", 100);
+        var firstSecond = file(other, "d/x.1", 100);
+        assertSame(secondFirst, chooser(other, firstSecond, secondFirst).choose("d/x.3", 100));
     }
 
     @Test
     void anEmptyBaseHasNoReferences() {
-        assertNull(new ReferenceChooser(Map.of()).choose("a/b", 10_000));
+        assertNull(chooser().choose("a/b", 10_000));
     }
 
     /**
@@ -83,19 +117,21 @@ class ReferenceChooserTest {
             });
         }
         assertTrue(files.size() > 5_000, "enough real paths: " + files.size());
-        Map<String, ReferenceChooser.BaseFile> base = base(files.toArray(new ReferenceChooser.BaseFile[0]));
-        ReferenceChooser c = new ReferenceChooser(base);
+        Map<String, ReferenceChooser.BaseFile> base = new LinkedHashMap<>(); // in the order met, as numbered
+        files.forEach(f -> base.put(path(f), f));
+        ReferenceChooser c = chooser(files.toArray(new ReferenceChooser.BaseFile[0]));
         Scan scan = new Scan(base);
         Random r = new Random(7);
         int found = 0;
         for (int i = 0; i < 4_000; i++) {
             ReferenceChooser.BaseFile f = files.get(r.nextInt(files.size()));
             long size = Math.max(0, f.size() + r.nextInt(2001) - 1000);
+            String fp = path(f);
             String path = switch (r.nextInt(4)) {
-                case 0 -> f.path().replaceFirst("[0-9]+", String.valueOf(r.nextInt(100)));
-                case 1 -> "moved/" + ReferenceChooser.name(f.path());
-                case 2 -> "new/file-" + i + ReferenceChooser.extension(f.path());
-                default -> f.path() + ".new";
+                case 0 -> fp.replaceFirst("[0-9]+", String.valueOf(r.nextInt(100)));
+                case 1 -> "moved/" + ReferenceChooser.name(fp);
+                case 2 -> "new/file-" + i + ReferenceChooser.extension(fp);
+                default -> fp + ".new";
             };
             ReferenceChooser.BaseFile expected = scan.choose(path, size);
             assertSame(expected, c.choose(path, size), path + " (" + size + " bytes)");
@@ -110,13 +146,15 @@ class ReferenceChooserTest {
         private final List<ReferenceChooser.BaseFile> files;
         private final List<String> versionless = new ArrayList<>();
         private final List<String> names = new ArrayList<>();
+        private final List<String> extensions = new ArrayList<>();
 
         Scan(Map<String, ReferenceChooser.BaseFile> base) {
             this.base = base;
             this.files = new ArrayList<>(base.values());
-            for (ReferenceChooser.BaseFile f : files) {
-                versionless.add(ReferenceChooser.versionless(f.path()));
-                names.add(ReferenceChooser.name(f.path()));
+            for (String p : base.keySet()) {
+                versionless.add(ReferenceChooser.versionless(p));
+                names.add(ReferenceChooser.name(p));
+                extensions.add(ReferenceChooser.extension(p));
             }
         }
 
@@ -134,8 +172,9 @@ class ReferenceChooserTest {
             // by extension: among the first base file of each size, the closest size, the smaller on a tie
             Map<Long, ReferenceChooser.BaseFile> firstOfSize = new LinkedHashMap<>();
             String ext = ReferenceChooser.extension(path);
-            for (ReferenceChooser.BaseFile f : files) {
-                if (f.size() >= ReferenceChooser.MIN_SIZE_MATCH && ReferenceChooser.extension(f.path()).equals(ext)) {
+            for (int i = 0; i < files.size(); i++) {
+                ReferenceChooser.BaseFile f = files.get(i);
+                if (f.size() >= ReferenceChooser.MIN_SIZE_MATCH && extensions.get(i).equals(ext)) {
                     firstOfSize.putIfAbsent(f.size(), f);
                 }
             }
