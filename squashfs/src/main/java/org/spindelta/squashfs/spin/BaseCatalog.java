@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import org.spindelta.core.ChannelInput;
 import org.spindelta.squashfs.chunk.Chunk;
 import org.spindelta.squashfs.chunk.ChunkKind;
@@ -40,10 +41,11 @@ final class BaseCatalog {
 
     /**
      * Catalogs BASE's images, whose chunk maps were built with {@code paths}; the target's maps are then built
-     * with the same table, so a target file finds its base version by number.
+     * with the same table, so a target file finds its base version by number. {@code readTo} is told, in
+     * order, how far the catalog has read BASE (its chunks are hashed in image order).
      */
-    static BaseCatalog build(FileChannel base, List<ImageLocator.Found> images, PathTable paths, int threads)
-            throws IOException {
+    static BaseCatalog build(FileChannel base, List<ImageLocator.Found> images, PathTable paths, int threads,
+            LongConsumer readTo) throws IOException {
         Map<ChunkKey, Long> chunks = new HashMap<>(); // filled in order on this thread; read-only after
         ReferenceChooser.BaseFile[] files = new ReferenceChooser.BaseFile[paths.size()];
         Map<ChunkKind, List<Source>> tables = new EnumMap<>(ChunkKind.class);
@@ -59,7 +61,7 @@ final class BaseCatalog {
                     tables.computeIfAbsent(c.kind(), k -> new ArrayList<>()).add(source(i, img, c));
                 }
             }
-            hashChunks(base, img, chunks, threads);
+            hashChunks(base, img, chunks, threads, readTo);
         }
         addGap(gaps, pos, base.size());
         return new BaseCatalog(chunks, paths, files, tables, gaps);
@@ -130,14 +132,15 @@ final class BaseCatalog {
      * Hashes the image's chunks on the pool and records them in image order, so that of two chunks with the
      * same bytes the first is the one found, whatever the threads' timing (a patch is the same on every run).
      */
-    private static void hashChunks(FileChannel base, ImageLocator.Found img, Map<ChunkKey, Long> out, int threads)
-            throws IOException {
+    private static void hashChunks(FileChannel base, ImageLocator.Found img, Map<ChunkKey, Long> out, int threads,
+            LongConsumer readTo) throws IOException {
         List<Chunk> list = img.map().chunks();
         int batch = 256;
         try (OrderedPipeline<Hashed> pipeline = new OrderedPipeline<>("hash-base", threads, threads * 2,
                 h -> h.addTo(out))) {
             for (int from = 0; from < list.size(); from += batch) {
                 List<Chunk> part = list.subList(from, Math.min(list.size(), from + batch));
+                readTo.accept(img.offset() + part.get(part.size() - 1).end());
                 pipeline.submit(() -> {
                     MessageDigest md = ChunkKey.digest();
                     ChunkKey[] keys = new ChunkKey[part.size()];

@@ -16,7 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32;
 import org.spindelta.bsdiff.format.PatchFormat;
 import org.spindelta.bsdiff.generate.BsDiff;
@@ -27,6 +27,7 @@ import org.spindelta.core.InputFile;
 import org.spindelta.core.Progress;
 import org.spindelta.core.Sha256;
 import org.spindelta.core.StagedOutput;
+import org.spindelta.core.TrailingSha256;
 import org.spindelta.squashfs.chunk.Chunk;
 import org.spindelta.squashfs.chunk.ChunkKind;
 import org.spindelta.squashfs.chunk.ChunkUse;
@@ -97,10 +98,14 @@ public final class SpinDiff {
         Path contentFile = Files.createTempFile(dir, ".spindelta-", ".content");
         try (FileChannel base = InputFile.open(basePath, "BASE");
                 FileChannel target = InputFile.open(targetPath, "SPIN");
-                StagedOutput out = StagedOutput.create(patchPath)) {
-            CompletableFuture<byte[]> baseSha = sha256(base, "BASE");
-            CompletableFuture<byte[]> targetSha = sha256(target, "SPIN");
-            Planned planned = plan(base, target, newFile, encoders, options.threads());
+                StagedOutput out = StagedOutput.create(patchPath);
+                // each input hashed a little ahead of planning's own pass over it (BASE while it is catalogued,
+                // SPIN while it is planned), so that a pair larger than the page cache is read from the disk
+                // once, not once for planning and once for a hash running on its own
+                TrailingSha256 baseSha = new TrailingSha256(base, base.size(), TrailingSha256.INPUT_LEAD, "BASE");
+                TrailingSha256 targetSha = new TrailingSha256(target, target.size(), TrailingSha256.INPUT_LEAD,
+                        "SPIN")) {
+            Planned planned = plan(base, target, newFile, encoders, options.threads(), baseSha, targetSha);
             writeOld(base, planned.baseImages(), planned.sources(), oldFile, options.threads());
 
             // windows stored, the whole content then xz-compressed solidly: independent windows would each
@@ -109,7 +114,7 @@ public final class SpinDiff {
                     MIN_MATCH);
             DiffSummary content = BsDiff.diff(oldFile, newFile, contentFile, d, progress);
 
-            SpinPlan plan = new SpinPlan(base.size(), join(baseSha), target.size(), join(targetSha),
+            SpinPlan plan = new SpinPlan(base.size(), baseSha.await(), target.size(), targetSha.await(),
                     planned.baseInfos(), planned.targetInfos(), planned.samples(), planned.sources(), planned.ops(),
                     planned.contributors());
             writePatch(out.channel(), plan, contentFile, options.threads());
@@ -136,19 +141,22 @@ public final class SpinDiff {
      * content diff ran out of memory while they stayed reachable).
      */
     private static Planned plan(FileChannel base, FileChannel target, Path newFile, Recompressor.Factory encoders,
-            int threads) throws IOException {
+            int threads, TrailingSha256 baseSha, TrailingSha256 targetSha) throws IOException {
         PathTable paths = new PathTable(); // both images' paths: a target file finds its base version by number
         List<ImageLocator.Found> baseFound = ImageLocator.find(base, paths);
         List<SquashfsImage> baseImages = baseFound.stream().map(ImageLocator.Found::image).toList();
         List<ImageInfo> baseInfos = infos(baseFound, null);
-        BaseCatalog catalog = BaseCatalog.build(base, baseFound, paths, threads);
+        BaseCatalog catalog = BaseCatalog.build(base, baseFound, paths, threads, baseSha::reached);
+        baseSha.reached(Long.MAX_VALUE); // the rest (container bytes, padding) at once
         baseFound = null; // the base chunk maps: the catalog keeps what planning needs of them
         List<ImageLocator.Found> targetImages = ImageLocator.find(target, paths);
         List<ImageInfo> targetInfos = infos(targetImages, encoders);
-        Planner planner = new Planner(target, targetImages, targetInfos, catalog, paths, encoders, threads);
+        Planner planner = new Planner(target, targetImages, targetInfos, catalog, paths, encoders, threads,
+                targetSha::reached);
         try (FileChannel nw = FileChannel.open(newFile, StandardOpenOption.WRITE)) {
             planner.run(nw);
         }
+        targetSha.reached(Long.MAX_VALUE);
         return new Planned(baseImages, baseInfos, targetInfos, planner.samples(), planner.sources(), planner.ops(),
                 planner.contributors());
     }
@@ -256,10 +264,13 @@ public final class SpinDiff {
         private final BitSet[] copiedFileChunks;
         private boolean gapsReferenced;
         private OutputStream nw;
+        /** Told how far planning has read the target, in order (for the target's trailing hash). */
+        private final LongConsumer readTo;
 
         Planner(FileChannel target, List<ImageLocator.Found> images, List<ImageInfo> infos, BaseCatalog catalog,
-                PathTable paths, Recompressor.Factory encoders, int threads) {
+                PathTable paths, Recompressor.Factory encoders, int threads, LongConsumer readTo) {
             this.target = target;
+            this.readTo = readTo;
             this.images = images;
             this.infos = infos;
             this.catalog = catalog;
@@ -291,6 +302,7 @@ public final class SpinDiff {
                     List<Chunk> chunks = img.map().chunks();
                     for (int k = 0; k < chunks.size(); k++) {
                         int index = k;
+                        readTo.accept(img.offset() + chunks.get(k).end());
                         pipeline.submit(() -> decide(codecs, image, index, img, chunks.get(index)));
                     }
                     pipeline.finish();
@@ -449,6 +461,7 @@ public final class SpinDiff {
             if (to <= from) {
                 return;
             }
+            readTo.accept(to);
             byStructure.computeIfAbsent("(container and padding)", k -> new long[4])[3] += to - from;
             add(new Op.Literal(to - from));
             ByteBuffer buf = ByteBuffer.allocate(1 << 20);
@@ -580,21 +593,4 @@ public final class SpinDiff {
         return new XZOutputStream(sink, new LZMA2Options(CONTENT_XZ_PRESET));
     }
 
-    private static CompletableFuture<byte[]> sha256(FileChannel ch, String role) {
-        CompletableFuture<byte[]> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(Sha256.of(ch, 0, ch.size(), Progress.NONE));
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }, "sha256-" + role);
-        t.setDaemon(true);
-        t.start();
-        return f;
-    }
-
-    private static byte[] join(CompletableFuture<byte[]> f) throws IOException {
-        return org.spindelta.core.Futures.join(f);
-    }
 }
