@@ -21,8 +21,15 @@
 #   ISO_OF       which images of each point get an ISO    (default "base"; "base spin" for both)
 #   SUITE        Debian suite                             (default bookworm)
 #   EXTRA_PKGS   packages of the grown trees of the largest points (default: the games below)
+#   EXTRA_MORE   packages added to EXTRA_PKGS (default none). An 8 GB point needs more than the games: the
+#                one measured (bench/README.md) used EXTRA_MORE="naev torcs unknown-horizons supertux
+#                tuxpaint-stamps-default wesnoth-1.16 stellarium trigger-rally freeorion openclonk
+#                fonts-noto-cjk-extra" (2.4 GB of .debs more; xbase 13 GB) and EXTRA_RATIO=1.8
 #   EXTRA_FROM   points of this size (GB) and up are cut from the grown trees (default 4)
 #   EXTRA_RATIO  tree/image ratio assumed for EXTRA_PKGS' files when budgeting those points (default 1.5)
+#   RATIO        tree/image ratio of the desktop tree for a point's budget (default: measured on the previous
+#                point's image, kept in points/tree-per-image-ratio; 2.8 if none: set RATIO=2.43, measured at
+#                2 GB, when making a large point alone)
 #
 # Package set (chosen from measurements on this host, 2026-11-22): the mirror delivered 18 MB/s (an 80 MB
 # .deb in 4.4 s); GNOME + KDE Plasma + LibreOffice with their recommends is 1912 packages, 1.6 GB to
@@ -73,6 +80,7 @@ COMP_SIZES=${COMP_SIZES:-${COMP_SIZE:-"0.5 1"}}
 ISO_OF=${ISO_OF:-base}
 SUITE=${SUITE:-bookworm}
 EXTRA_PKGS=${EXTRA_PKGS:-"0ad flightgear supertuxkart redeclipse widelands megaglest hedgewars warzone2100"}
+EXTRA_PKGS="$EXTRA_PKGS${EXTRA_MORE:+ $EXTRA_MORE}"
 EXTRA_FROM=${EXTRA_FROM:-4}
 EXTRA_RATIO=${EXTRA_RATIO:-1.5}
 
@@ -244,7 +252,7 @@ select_point() { # size: the point's package set, unless it exists
   local s=$1 d=$POINTS/$1
   if [ -f "$d/exclude.$SPIN" ] && [ -f "$d/exclude.base" ]; then log "point $s: package set exists, skipping"; return; fi
   mkdir -p "$d"
-  local ratio; ratio=$(cat "$ratio_file" 2>/dev/null || echo 2.8)
+  local ratio; ratio=${RATIO:-$(cat "$ratio_file" 2>/dev/null || echo 2.8)}
   local budget b=base v=$SPIN first=()
   if grown "$s"; then
     # the whole desktop tree, whose image is its bytes / ratio, plus EXTRA_RATIO tree bytes per image byte short

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * The paths of one or more images, each stored once as its parent directory's number and its own name,
  * so that a path is an {@code int} and a directory's prefix is not repeated in every file below it. On
  * the 4.4 GB images of the large-image series, full path strings were ~40% of the spin diff's planning
- * heap (425,000 strings, 42 MB); here a path costs its name's bytes and 16 bytes of tables.
+ * heap (425,000 strings, 42 MB); here a path costs its name's bytes and 16 to 24 bytes of tables.
  *
  * <p>Two images mapped with the same table give the same path the same number, which is how the spin
  * diff pairs a target file with its base version without a map keyed by strings. Names are kept as the
