@@ -9,6 +9,9 @@ import org.spindelta.squashfs.read.SquashfsImage;
 
 /** Produces one piece of OLD from BASE. */
 final class SourceReader {
+    /** Largest piece of BASE bytes read as one array: a block's worth (blocks are at most 1 MiB). */
+    static final int MAX_PIECE = 1 << 20;
+
     private SourceReader() {}
 
     /**
@@ -18,6 +21,9 @@ final class SourceReader {
     static byte[] read(FileChannel base, List<SquashfsImage> images, Source s, ThreadCodecs codecs)
             throws IOException {
         if (s instanceof Source.BaseBytes b) {
+            if (b.length() > MAX_PIECE) {
+                throw new IllegalArgumentException("BASE bytes of " + b.length() + " read whole (split them)");
+            }
             byte[] out = new byte[Math.toIntExact(b.length())];
             ChannelInput.readFully(base, b.offset(), out, 0, out.length, "BASE");
             return out;

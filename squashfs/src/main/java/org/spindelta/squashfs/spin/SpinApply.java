@@ -16,9 +16,11 @@ import java.util.List;
 import java.util.zip.CRC32;
 import org.spindelta.bsdiff.apply.ApplyOptions;
 import org.spindelta.bsdiff.apply.BsPatch;
+import org.spindelta.core.ByteSize;
 import org.spindelta.core.ChannelInput;
 import org.spindelta.core.CorruptInputException;
 import org.spindelta.core.InputFile;
+import org.spindelta.core.LimitExceededException;
 import org.spindelta.core.Progress;
 import org.spindelta.core.Sha256;
 import org.spindelta.core.SpindeltaException;
@@ -42,6 +44,11 @@ public final class SpinApply {
     private static final int CONTENT_XZ_MEMORY_KIB = 96 * 1024;
     /** Largest piece of a copy or literal handled as one task. */
     private static final int PIECE = 1 << 20;
+    /**
+     * The decoded plan may take at most 1/n of the heap: its objects take about twice as much again (a plan is
+     * mostly paths of contributors, ~85 bytes each decoded; 300,000 changed files would make ~25 MB).
+     */
+    private static final int PLAN_HEAP_SHARE = 4;
 
     /** @param threads pool size for decoding, encoding and the content patch */
     public record Options(int threads) {
@@ -188,6 +195,14 @@ public final class SpinApply {
     }
 
     private static SpinPlan readPlan(FileChannel patch, SpinPatchHeader h) throws IOException {
+        // The header may claim up to MAX_PLAN: refuse what this heap cannot hold before allocating it, rather
+        // than run out of memory (a genuine plan is ~0.4 MB for a 0.5 GB pair, a few MB at 9 GB)
+        long room = Runtime.getRuntime().maxMemory() / PLAN_HEAP_SHARE;
+        if (h.planDecodedLength() > room) {
+            throw new LimitExceededException("the patch's plan decodes to " + ByteSize.format(h.planDecodedLength())
+                    + ", more than this JVM's heap holds for it (" + ByteSize.format(room) + "): a damaged patch, or "
+                    + "raise the heap with SPINDELTA_JAVA_OPTS=-Xmx...", h.planDecodedLength(), room);
+        }
         byte[] decoded = new byte[(int) h.planDecodedLength()];
         InputStream raw = new BufferedInputStream(new RegionInput(patch, SpinPatchHeader.SIZE, h.planLength()), 1 << 16);
         try (InputStream xz = new XZInputStream(raw, 64 << 10)) {
@@ -201,7 +216,14 @@ public final class SpinApply {
         } catch (IOException e) {
             throw new CorruptInputException("spin patch plan is damaged: " + e.getMessage(), e);
         }
-        return SpinPlanCodec.decode(decoded, h.baseLength(), h.baseSha256(), h.targetLength(), h.targetSha256());
+        try {
+            return SpinPlanCodec.decode(decoded, h.baseLength(), h.baseSha256(), h.targetLength(), h.targetSha256());
+        } catch (OutOfMemoryError e) { // only the plan's own objects are dropped: the rest of the heap is intact
+            throw new LimitExceededException("the patch's plan (" + ByteSize.format(decoded.length) + " decoded) "
+                    + "does not fit in this JVM's heap (" + ByteSize.format(Runtime.getRuntime().maxMemory())
+                    + "): a damaged patch, or raise the heap with SPINDELTA_JAVA_OPTS=-Xmx...", decoded.length,
+                    Runtime.getRuntime().maxMemory());
+        }
     }
 
     private static List<SquashfsImage> openBaseImages(FileChannel base, SpinPlan plan) throws IOException {

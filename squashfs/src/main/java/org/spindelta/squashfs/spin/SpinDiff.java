@@ -532,7 +532,16 @@ public final class SpinDiff {
             try (OrderedPipeline<byte[]> pipeline = new OrderedPipeline<>("spin-old", threads, threads * 4,
                     o::write)) {
                 for (Source s : sources) {
-                    pipeline.submit(() -> SourceReader.read(base, imgs, s, codecs));
+                    if (s instanceof Source.BaseBytes b && b.length() > SourceReader.MAX_PIECE) {
+                        // BASE bytes are read in pieces, whatever length a (hostile) plan gives them
+                        for (long p = 0; p < b.length(); p += SourceReader.MAX_PIECE) {
+                            Source piece = new Source.BaseBytes(b.offset() + p,
+                                    Math.min(SourceReader.MAX_PIECE, b.length() - p));
+                            pipeline.submit(() -> SourceReader.read(base, imgs, piece, codecs));
+                        }
+                    } else {
+                        pipeline.submit(() -> SourceReader.read(base, imgs, s, codecs));
+                    }
                 }
                 pipeline.finish();
             }
@@ -540,7 +549,7 @@ public final class SpinDiff {
         }
     }
 
-    private static void writePatch(FileChannel out, SpinPlan plan, Path contentFile, int threads) throws IOException {
+    static void writePatch(FileChannel out, SpinPlan plan, Path contentFile, int threads) throws IOException {
         byte[] decoded = SpinPlanCodec.encode(plan);
         java.io.ByteArrayOutputStream xz = new java.io.ByteArrayOutputStream();
         try (XZOutputStream x = new XZOutputStream(xz, new LZMA2Options(6))) {
