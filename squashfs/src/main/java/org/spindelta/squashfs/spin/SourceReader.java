@@ -16,29 +16,32 @@ final class SourceReader {
 
     /**
      * The bytes {@code s} contributes to OLD: BASE bytes as they are, or a base block decoded, which must
-     * decode to exactly the length the plan records.
+     * decode to exactly the length the plan records; in an array of {@code buffers}, whose arrays hold
+     * {@value #MAX_PIECE} bytes at least (a block is at most that, its stored form less than that plus a
+     * metadata header).
      */
-    static byte[] read(FileChannel base, List<SquashfsImage> images, Source s, ThreadCodecs codecs)
-            throws IOException {
+    static Piece read(FileChannel base, List<SquashfsImage> images, Source s, ThreadCodecs codecs,
+            PieceBuffers buffers) throws IOException {
         if (s instanceof Source.BaseBytes b) {
             if (b.length() > MAX_PIECE) {
                 throw new IllegalArgumentException("BASE bytes of " + b.length() + " read whole (split them)");
             }
-            byte[] out = new byte[Math.toIntExact(b.length())];
-            ChannelInput.readFully(base, b.offset(), out, 0, out.length, "BASE");
-            return out;
+            byte[] out = buffers.take();
+            ChannelInput.readFully(base, b.offset(), out, 0, (int) b.length(), "BASE");
+            return new Piece(out, (int) b.length());
         }
         Source.DecodedBlock d = (Source.DecodedBlock) s;
-        byte[] stored = new byte[d.storedLength()];
-        ChannelInput.readFully(base, d.offset(), stored, 0, stored.length, "BASE");
+        byte[] stored = buffers.take();
+        ChannelInput.readFully(base, d.offset(), stored, 0, d.storedLength(), "BASE");
         int max = images.get(d.image()).superBlock().blockSize();
-        byte[] out = new byte[Math.max(max, 8192)];
+        byte[] out = buffers.take();
         String what = "BASE block at byte " + d.offset();
-        int n = BlockBytes.decode(stored, stored.length, d.metadata(), codecs.decoder(d.image()), out, max, what);
+        int n = BlockBytes.decode(stored, d.storedLength(), d.metadata(), codecs.decoder(d.image()), out, max, what);
+        buffers.give(stored);
         if (n != d.decodedLength()) {
             throw new CorruptInputException(what + " decodes to " + n + " bytes, the patch expects "
                     + d.decodedLength() + " (is this the BASE the patch was made for?)");
         }
-        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+        return new Piece(out, n);
     }
 }

@@ -70,8 +70,9 @@ class HostilePlanTest {
         Path out = dir.resolve("out.bin");
         SpinApply.apply(base, patch, out, new SpinApply.Options(2), SystemRecompressors.INSTANCE, Progress.NONE);
         assertArrayEquals(Files.readAllBytes(target), Files.readAllBytes(out));
-        assertThrows(IllegalArgumentException.class, () -> SourceReader.read(null, List.of(),
-                new Source.BaseBytes(0, SourceReader.MAX_PIECE + 1L), null), "never read whole");
+        Source tooLong = new Source.BaseBytes(0, SourceReader.MAX_PIECE + 1L);
+        assertThrows(IllegalArgumentException.class, () -> SourceReader.read(null, List.of(), tooLong, null,
+                new PieceBuffers(16, 1)), "never read whole");
     }
 
     @Test
