@@ -22,7 +22,7 @@ import org.spindelta.squashfs.format.SquashfsConstants;
  * metadata blocks by table, and the container bytes outside its images.
  */
 final class BaseCatalog {
-    static final int GAP_PIECE = SourceReader.MAX_PIECE;
+    static final int GAP_PIECE = PieceBuffers.PIECE;
     private final Map<ChunkKey, Long> chunks;
     private final PathTable paths;
     /** Base files by path number (see {@link PathTable}); null where the number is no file of BASE. */

@@ -1,6 +1,7 @@
 package org.spindelta.squashfs.spin;
 
 import java.util.concurrent.ArrayBlockingQueue;
+import org.spindelta.squashfs.format.SquashfsConstants;
 
 /**
  * Arrays for the pieces in flight through an {@link OrderedPipeline}, handed back once their bytes are
@@ -10,6 +11,9 @@ import java.util.concurrent.ArrayBlockingQueue;
  * on pool threads, the sink gives on the caller's.
  */
 final class PieceBuffers {
+    /** Largest piece of a copy, a literal or BASE bytes handled as one array. */
+    static final int PIECE = 1 << 20;
+
     private final int size;
     private final ArrayBlockingQueue<byte[]> free;
 
@@ -21,6 +25,15 @@ final class PieceBuffers {
     PieceBuffers(int size, int capacity) {
         this.size = size;
         this.free = new ArrayBlockingQueue<>(capacity);
+    }
+
+    /**
+     * Arrays for a pipeline of {@code depth} tasks, each holding at most two at once: a piece, or a block (at
+     * most {@link SquashfsConstants#MAX_BLOCK_SIZE}, decoded, stored or recompressed) after its metadata header.
+     */
+    static PieceBuffers forPipeline(int depth) {
+        return new PieceBuffers(Math.max(PIECE, SquashfsConstants.MAX_BLOCK_SIZE)
+                + SquashfsConstants.METADATA_HEADER_SIZE, 2 * depth + 2);
     }
 
     /** An array of {@link #size()} bytes, its contents undefined. */

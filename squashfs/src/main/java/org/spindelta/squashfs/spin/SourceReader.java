@@ -9,21 +9,17 @@ import org.spindelta.squashfs.read.SquashfsImage;
 
 /** Produces one piece of OLD from BASE. */
 final class SourceReader {
-    /** Largest piece of BASE bytes read as one array: a block's worth (blocks are at most 1 MiB). */
-    static final int MAX_PIECE = 1 << 20;
-
     private SourceReader() {}
 
     /**
      * The bytes {@code s} contributes to OLD: BASE bytes as they are, or a base block decoded, which must
-     * decode to exactly the length the plan records; in an array of {@code buffers}, whose arrays hold
-     * {@value #MAX_PIECE} bytes at least (a block is at most that, its stored form less than that plus a
-     * metadata header).
+     * decode to exactly the length the plan records; in an array of {@code buffers} (made by
+     * {@link PieceBuffers#forPipeline}, whose arrays hold a piece or a block with its header).
      */
     static Piece read(FileChannel base, List<SquashfsImage> images, Source s, ThreadCodecs codecs,
             PieceBuffers buffers) throws IOException {
         if (s instanceof Source.BaseBytes b) {
-            if (b.length() > MAX_PIECE) {
+            if (b.length() > PieceBuffers.PIECE) {
                 throw new IllegalArgumentException("BASE bytes of " + b.length() + " read whole (split them)");
             }
             byte[] out = buffers.take();

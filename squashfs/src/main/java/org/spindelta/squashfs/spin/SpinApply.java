@@ -43,8 +43,6 @@ import org.tukaani.xz.XZInputStream;
 public final class SpinApply {
     /** xz decoder memory limit for the content section (a preset 6 stream needs ~9 MiB). */
     private static final int CONTENT_XZ_MEMORY_KIB = 96 * 1024;
-    /** Largest piece of a copy or literal handled as one task. */
-    private static final int PIECE = 1 << 20;
     /**
      * The decoded plan may take at most 1/n of the heap: its objects take about twice as much again (a plan is
      * mostly paths of contributors, ~85 bytes each decoded; 300,000 changed files would make ~25 MB).
@@ -307,10 +305,7 @@ public final class SpinApply {
         InputStream in = new BufferedInputStream(Channels.newInputStream(nw), 1 << 20);
         List<SquashfsImage> none = List.of();
         int depth = threads * 4;
-        // a piece of a copy or literal, or a block (at most MAX_BLOCK_SIZE, decoded or recompressed, which is
-        // smaller) after its metadata header; a task holds at most two arrays
-        PieceBuffers buffers = new PieceBuffers(Math.max(PIECE, SquashfsConstants.MAX_BLOCK_SIZE
-                + SquashfsConstants.METADATA_HEADER_SIZE), 2 * depth + 2);
+        PieceBuffers buffers = PieceBuffers.forPipeline(depth);
         try (ThreadCodecs codecs = new ThreadCodecs(none, plan.targetImages(), encoders);
                 OrderedPipeline<Piece> pipeline = new OrderedPipeline<>("spin-apply", threads, depth, p -> {
                     ByteBuffer b = ByteBuffer.wrap(p.bytes(), 0, p.length());
@@ -325,9 +320,9 @@ public final class SpinApply {
             for (Op op : plan.ops()) {
                 long opIndex = index++;
                 if (op instanceof Op.Copy c) {
-                    for (long p = 0; p < c.length(); p += PIECE) {
+                    for (long p = 0; p < c.length(); p += PieceBuffers.PIECE) {
                         long at = c.baseOffset() + p;
-                        int n = (int) Math.min(PIECE, c.length() - p);
+                        int n = (int) Math.min(PieceBuffers.PIECE, c.length() - p);
                         baseSha.reached(at + n);
                         pipeline.submit(() -> {
                             byte[] b = buffers.take();
@@ -336,8 +331,8 @@ public final class SpinApply {
                         });
                     }
                 } else if (op instanceof Op.Literal l) {
-                    for (long p = 0; p < l.length(); p += PIECE) {
-                        int n = (int) Math.min(PIECE, l.length() - p);
+                    for (long p = 0; p < l.length(); p += PieceBuffers.PIECE) {
+                        int n = (int) Math.min(PieceBuffers.PIECE, l.length() - p);
                         byte[] b = readNew(in, buffers.take(), n);
                         pipeline.submit(() -> new Piece(b, n));
                     }

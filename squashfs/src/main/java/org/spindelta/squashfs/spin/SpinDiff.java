@@ -530,10 +530,7 @@ public final class SpinDiff {
     static void writeOld(FileChannel base, List<SquashfsImage> imgs, List<Source> sources, Path oldFile,
             int threads) throws IOException {
         int depth = threads * 4;
-        // a task holds the stored block and its decoded form at once; stored blocks are at most
-        // MAX_BLOCK_SIZE + a metadata header (a stored data block is smaller than the block it decodes to)
-        PieceBuffers buffers = new PieceBuffers(Math.max(SourceReader.MAX_PIECE, SquashfsConstants.MAX_BLOCK_SIZE
-                + SquashfsConstants.METADATA_HEADER_SIZE), 2 * depth + 2);
+        PieceBuffers buffers = PieceBuffers.forPipeline(depth);
         try (FileChannel old = FileChannel.open(oldFile, StandardOpenOption.WRITE);
                 ThreadCodecs codecs = new ThreadCodecs(imgs, List.of(), null)) {
             OutputStream o = Channels.newOutputStream(old);
@@ -542,11 +539,11 @@ public final class SpinDiff {
                 buffers.give(p.bytes());
             })) {
                 for (Source s : sources) {
-                    if (s instanceof Source.BaseBytes b && b.length() > SourceReader.MAX_PIECE) {
+                    if (s instanceof Source.BaseBytes b && b.length() > PieceBuffers.PIECE) {
                         // BASE bytes are read in pieces, whatever length a (hostile) plan gives them
-                        for (long p = 0; p < b.length(); p += SourceReader.MAX_PIECE) {
+                        for (long p = 0; p < b.length(); p += PieceBuffers.PIECE) {
                             Source piece = new Source.BaseBytes(b.offset() + p,
-                                    Math.min(SourceReader.MAX_PIECE, b.length() - p));
+                                    Math.min(PieceBuffers.PIECE, b.length() - p));
                             pipeline.submit(() -> SourceReader.read(base, imgs, piece, codecs, buffers));
                         }
                     } else {

@@ -63,14 +63,14 @@ class HostilePlanTest {
 
     @Test
     void aBaseBytesSourceOfManyMebibytesIsReadInPieces() throws Exception {
-        int length = 5 * SourceReader.MAX_PIECE + 12_345; // five whole pieces and a part
+        int length = 5 * PieceBuffers.PIECE + 12_345; // five whole pieces and a part
         Path base = dir.resolve("base.bin");
         Path target = dir.resolve("target.bin");
         Path patch = patchWithOneLongSource(base, target, length, 70_000);
         Path out = dir.resolve("out.bin");
         SpinApply.apply(base, patch, out, new SpinApply.Options(2), SystemRecompressors.INSTANCE, Progress.NONE);
         assertArrayEquals(Files.readAllBytes(target), Files.readAllBytes(out));
-        Source tooLong = new Source.BaseBytes(0, SourceReader.MAX_PIECE + 1L);
+        Source tooLong = new Source.BaseBytes(0, PieceBuffers.PIECE + 1L);
         assertThrows(IllegalArgumentException.class, () -> SourceReader.read(null, List.of(), tooLong, null,
                 new PieceBuffers(16, 1)), "never read whole");
     }
