@@ -112,16 +112,18 @@ class GetImageTest {
         return root;
     }
 
-    /** A short request timeout, so that the stall cases finish quickly. */
+    /** A short request timeout, so that the stall case finishes quickly. */
     private static final Duration STALL_TIMEOUT = Duration.ofSeconds(2);
     /**
-     * For mirrors that answer: long enough that a loaded machine does not time out a slow answer (a
-     * 5-hop redirect chain under load took over 2 s), which would add a retry to the counted requests.
+     * For mirrors that answer, which is every case but the stall: long enough that a loaded machine does
+     * not time out a slow answer, which would add a retry to the requests the tests count exactly (a 5-hop
+     * redirect chain under load took over 2 s; 10 s still added a retry once, 204 requests for 203, while
+     * a benchmark shared the cores). Nothing here waits for it: every other failure is answered at once.
      */
-    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
 
     private GetOptions options() {
-        return options(STALL_TIMEOUT);
+        return options(ANSWER_TIMEOUT);
     }
 
     private static GetOptions options(Duration timeout) {
@@ -194,7 +196,6 @@ class GetImageTest {
             bad.fault = fault;
             mirrorTree(p, List.of("Tree=" + bad.url() + "tree/", "Tree=" + good.url() + "tree/"), Optional.empty());
             Path out = tmp.resolve("out.iso");
-            long t0 = System.nanoTime();
             PhaseBytes progress = new PhaseBytes();
             GetImage.Result r = get(good.url() + "image.jigdo", out, PartSources.none(), progress,
                     options(fault == TestMirror.Fault.STALL ? STALL_TIMEOUT : ANSWER_TIMEOUT));
@@ -209,7 +210,9 @@ class GetImageTest {
             } else {
                 assertEquals(r.downloadedParts(), good.partRequests());
             }
-            assertTrue(System.nanoTime() - t0 < TestMirror.STALL_MILLIS * 1_000_000 / 2, "a stalled response is abandoned");
+            // abandoned, not waited out: no stalled exchange has reached the end of its stall (a bound on the
+            // elapsed time here failed on a machine whose cores were busy with other work)
+            assertEquals(0, bad.stallsWaitedOut.get(), "a stalled response is abandoned");
             // a 404 is final; other errors are tried again (2 attempts) before the next mirror
             int perPart = switch (fault) {
                 case STATUS_404, TOO_LONG, HUGE_LENGTH -> 1; // final: the same mirror would answer the same

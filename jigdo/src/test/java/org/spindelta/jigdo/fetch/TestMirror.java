@@ -35,7 +35,10 @@ final class TestMirror implements AutoCloseable {
     volatile int dieAfter = -1;
     /** Part requests that stall (half the body, then nothing for {@link #STALL_MILLIS}) under {@link Fault#STALL}. */
     final AtomicInteger stalls = new AtomicInteger(4);
-    static final long STALL_MILLIS = 30_000;
+    /** Closing the mirror interrupts a stall, so its length costs nothing when the client gives up on it. */
+    static final long STALL_MILLIS = 120_000;
+    /** Stalled exchanges that slept their whole {@link #STALL_MILLIS}: a client that waited the stall out. */
+    final AtomicInteger stallsWaitedOut = new AtomicInteger();
 
     TestMirror(Path root) throws IOException {
         this.root = root;
@@ -115,6 +118,7 @@ final class TestMirror implements AutoCloseable {
                 out.flush();
                 try {
                     Thread.sleep(STALL_MILLIS); // the client must give up long before
+                    stallsWaitedOut.incrementAndGet();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
