@@ -36,7 +36,7 @@ final class PieceBuffers {
                 + SquashfsConstants.METADATA_HEADER_SIZE, 2 * depth + 2);
     }
 
-    /** An array of {@link #size()} bytes, its contents undefined. */
+    /** An array of this pool's length, its contents undefined. */
     byte[] take() {
         byte[] b = free.poll();
         return b != null ? b : new byte[size];
@@ -47,9 +47,5 @@ final class PieceBuffers {
         if (b.length == size) {
             free.offer(b);
         }
-    }
-
-    int size() {
-        return size;
     }
 }
