@@ -165,6 +165,7 @@ workdir_saved=$workdir
   echo "size_gb,base_bytes,spin_bytes,iso_bytes,tool,step,label,wall_s,cpu_s,peak_rss_mb,out_bytes,result,load"
 } >"$csv"
 failures=0
+MEMORY_NOTE=  # set before a step: added to its row if it runs out of memory
 
 mem_avail() { awk '/^MemAvailable:/ { printf "%.0f\n", $2 * 1024; exit }' /proc/meminfo; }
 row() { # tool step label wall cpu rss out_bytes result
@@ -196,7 +197,8 @@ step() {
     [ "$output" = - ] || OUT_BYTES=$(du -sb --apparent-size "$output" | cut -f1)
   else
     RESULT=$(why); OUT_BYTES=
-    if grep -qiE 'memory|alloc' "$LOG"; then RESULT="$RESULT: $(grep -iE -m1 'memory|alloc' "$LOG" | tr -d '",' | cut -c1-80)"
+    if grep -qiE 'memory|alloc' "$LOG"; then
+      RESULT="$RESULT: $(grep -iE -m1 'memory|alloc' "$LOG" | tr -d '",' | cut -c1-80)${MEMORY_NOTE:+; $MEMORY_NOTE}"
     elif [ "$RC" != 124 ] && [ "$RC" != 137 ] && grep -q . "$LOG"; then
       # the tool's own last words say why (zstd 1.5.4 on a 4.4 GB pair: "Can't handle files larger than 2 GB",
       # followed by a line of one space)
@@ -205,6 +207,7 @@ step() {
     [ "$kind" = ours ] && failures=$((failures + 1))
     progress "    $RESULT: $(tail -n 2 "$LOG" | tr '\n' ' ' | cut -c1-200)"
   fi
+  MEMORY_NOTE=  # said of this step only
   LAST=("$tool" "$st" "$label" "$WALL" "$CPU" "$RSS_MB" "${OUT_BYTES:-}")
   progress "    ${WALL} s wall, ${CPU} s CPU, ${RSS_MB} MB peak RSS${OUT_BYTES:+, $OUT_BYTES bytes}"
 }
@@ -213,18 +216,6 @@ finish() {
   local res=${RESULT:-$1}
   row "${LAST[@]}" "$res"
   if [[ "${LAST[0]}" == spindelta* && "$res" == DIFFERENT* ]]; then failures=$((failures + 1)); fi
-}
-note_last_row() { # appends TEXT to the result of the CSV's last row
-  local t=$1
-  "$py" - "$csv" "$t" <<'PY'
-import sys
-p, t = sys.argv[1], sys.argv[2]
-lines = open(p).read().splitlines(True)
-# the result is the last quoted field before the load column
-head, sep, load = lines[-1].rstrip('\n').rpartition('",')
-lines[-1] = head + t + sep + load + '\n'
-open(p, 'w').writelines(lines)
-PY
 }
 skipped() { # tool step label why
   step_k=$((step_k + 1))
@@ -243,7 +234,6 @@ patch_pair() { # kind tool dlabel alabel patchfile -- diffcmd... -- applycmd... 
   while [ "$1" != -- ]; do dcmd+=("$1"); shift; done; shift; acmd=("$@")
   step "$kind" "$tool" diff "$dl" "$p" -- "${dcmd[@]}"
   finish ""
-  DIFF_OK=$OK; DIFF_RESULT=$RESULT
   if [ "$OK" = 1 ]; then
     step "$kind" "$tool" apply "$al" "$tmp/out" -- "${acmd[@]}"
     if [ "$OK" = 1 ]; then finish "$(same "$spin_img" "$tmp/out")"; else finish ""; fi
@@ -301,12 +291,10 @@ for size in $sizes; do
     # run even where it cannot fit: under the address-space cap its malloc fails by itself, and that
     # failure (with the need estimated here, for the reader) is the row, not a prediction of it. Debian's
     # build also refuses an input of 2 GiB or more ("file too large"), before it allocates anything.
-    need=$(( bsdiff_factor * base_bytes + spin_bytes )); avail=$(mem_avail)
+    need=$(( bsdiff_factor * base_bytes + spin_bytes ))
+    MEMORY_NOTE="~$((need / 1000000)) MB needed (${bsdiff_factor}x BASE + SPIN), MemAvailable $(($(mem_avail) / 1000000)) MB"
     patch_pair peer bsdiff-4.3 "bsdiff 4.3" "bspatch 4.3" "$tmp/p.bsdiff" -- \
       bsdiff "$base_img" "$spin_img" "$tmp/p.bsdiff" -- bspatch "$base_img" "$tmp/out" "$tmp/p.bsdiff"
-    if [ "$DIFF_OK" = 0 ] && [[ "$DIFF_RESULT" == *"allocate memory"* ]]; then
-      note_last_row "; ~$((need / 1000000)) MB needed (${bsdiff_factor}x BASE + SPIN), MemAvailable $((avail / 1000000)) MB"
-    fi
   fi
 
   # extraction of BASE: unsquashfs first (the reference: its signature is kept, its tree deleted, so the
